@@ -1,0 +1,261 @@
+# SPDX-License-Identifier: MIT
+# Shared helpers for the integration tests. Source it first thing:
+#   . "$top_srcdir/tests/lib.sh"
+# It gives each test its own temporary directory ($T), starts servers on free
+# loopback ports, mounts with a deadline, and cleans everything up on exit,
+# whether the test passed or not. Exit codes follow automake: 0 pass, 1 fail,
+# 77 skip.
+
+set -u
+
+: "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
+: "${top_builddir:=$top_srcdir}"
+: "${LAKEFLOWFS:=$top_builddir/lakeflowfs}"
+: "${EXAMPLE_SERVER:=$top_builddir/lakeflowfs-example-server}"
+export LC_ALL=C
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/lakeflowfs-test.XXXXXX")
+CREDS="tester:secret"
+SERVER_PIDS=""
+MOUNTS=""
+DAEMON_PIDS=""
+
+cleanup() {
+	status=$?
+	for m in $MOUNTS; do
+		fusermount3 -u "$m" 2>/dev/null || fusermount3 -uz "$m" 2>/dev/null || true
+	done
+	for p in $DAEMON_PIDS $SERVER_PIDS; do
+		kill "$p" 2>/dev/null || true
+	done
+	for p in $DAEMON_PIDS $SERVER_PIDS; do
+		# Give each a moment to exit cleanly, then insist.
+		for _ in 1 2 3 4 5 6 7 8 9 10; do
+			kill -0 "$p" 2>/dev/null || break
+			sleep 0.1
+		done
+		kill -9 "$p" 2>/dev/null || true
+	done
+	if [ "$status" -ne 0 ] && [ "$status" -ne 77 ]; then
+		for f in "$T"/*.log; do
+			[ -f "$f" ] || continue
+			echo "---- $f (last 30 lines)" >&2
+			tail -n 30 "$f" >&2
+		done
+	fi
+	rm -rf "$T"
+	exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+fail() {
+	echo "FAIL: $*" >&2
+	exit 1
+}
+
+skip() {
+	echo "SKIP: $*" >&2
+	exit 77
+}
+
+# assert_eq EXPECTED ACTUAL WHAT
+assert_eq() {
+	[ "$1" = "$2" ] || fail "$3: expected '$1', got '$2'"
+}
+
+# assert_contains HAYSTACK NEEDLE WHAT
+assert_contains() {
+	case "$1" in
+	*"$2"*) ;;
+	*) fail "$3: '$2' not found in: $1" ;;
+	esac
+}
+
+need_fuse() {
+	[ -c /dev/fuse ] || skip "/dev/fuse is missing: FUSE tests cannot run here"
+	command -v fusermount3 >/dev/null || skip "fusermount3 is not installed"
+}
+
+# wait_for_file FILE SECONDS PID: waits for FILE to be non-empty; fails early
+# if PID died.
+wait_for_file() {
+	deadline=$(($(date +%s) + $2))
+	while [ ! -s "$1" ]; do
+		kill -0 "$3" 2>/dev/null || fail "process $3 died before writing $1"
+		[ "$(date +%s)" -lt "$deadline" ] || fail "timed out waiting for $1"
+		sleep 0.05
+	done
+}
+
+# start_server NAME [server options...]: starts lakeflowfs-example-server on a
+# free port; sets SERVER_URL, SERVER_PORT and SERVER_PID. Defaults to no
+# injected errors unless the caller passes --error-rate.
+start_server() {
+	name=$1
+	shift
+	rm -f "$T/$name.port"
+	"$EXAMPLE_SERVER" --port 0 --port-file "$T/$name.port" --seed 42 --error-rate 0 "$@" \
+		>"$T/$name.log" 2>&1 &
+	SERVER_PID=$!
+	SERVER_PIDS="$SERVER_PIDS $SERVER_PID"
+	wait_for_file "$T/$name.port" 20 "$SERVER_PID"
+	SERVER_PORT=$(cat "$T/$name.port")
+	SERVER_URL="http://127.0.0.1:$SERVER_PORT"
+}
+
+# api [curl options...] PATH: an authenticated request to $SERVER_URL; prints
+# the body. Use api_status for the code.
+api() {
+	path=$(eval "echo \${$#}")
+	n=$(($# - 1))
+	args=""
+	i=0
+	for a in "$@"; do
+		[ "$i" -lt "$n" ] || break
+		args="$args '$a'"
+		i=$((i + 1))
+	done
+	eval "curl -sS -u '$CREDS' $args '$SERVER_URL$path'"
+}
+
+# api_status [curl options...] PATH: prints only the HTTP status code.
+api_status() {
+	api -o /dev/null -w '%{http_code}' "$@"
+}
+
+# mount_fs MOUNTPOINT [lakeflowfs options...]: mounts in the foreground in
+# the background, waits up to 30 s for the mount; sets DAEMON_PID.
+mount_fs() {
+	mnt=$1
+	shift
+	mkdir -p "$mnt"
+	"$LAKEFLOWFS" -f "$mnt" "$@" >>"$T/daemon.log" 2>&1 &
+	DAEMON_PID=$!
+	DAEMON_PIDS="$DAEMON_PIDS $DAEMON_PID"
+	MOUNTS="$MOUNTS $mnt"
+	deadline=$(($(date +%s) + 30))
+	until mountpoint -q "$mnt"; do
+		kill -0 "$DAEMON_PID" 2>/dev/null ||
+			fail "lakeflowfs exited before mounting $mnt"
+		[ "$(date +%s)" -lt "$deadline" ] || fail "timed out mounting $mnt"
+		sleep 0.05
+	done
+}
+
+# unmount_fs MOUNTPOINT: unmounts and waits for the daemon to exit.
+unmount_fs() {
+	fusermount3 -u "$1" || fail "fusermount3 -u $1 failed"
+	for _ in $(seq 100); do
+		kill -0 "$DAEMON_PID" 2>/dev/null || return 0
+		sleep 0.1
+	done
+	fail "lakeflowfs did not exit after unmounting $1"
+}
+
+# Every record of TABLE read page by page with curl, one compact line each.
+# Retries pages that draw an injected 429/500/503.
+api_all_records() {
+	table=$1
+	query=${2:-}
+	page=1
+	while [ -n "$page" ] && [ "$page" != null ]; do
+		for _ in $(seq 50); do
+			body=$(curl -sS -u "$CREDS" -w '\n%{http_code}' \
+				"$SERVER_URL/tables/$table/records?page=$page$query")
+			code=$(printf '%s' "$body" | tail -n 1)
+			[ "$code" = 200 ] && break
+		done
+		[ "$code" = 200 ] || fail "GET $table page $page: HTTP $code"
+		body=$(printf '%s' "$body" | sed '$d')
+		printf '%s' "$body" | jq -c '.records[]'
+		page=$(printf '%s' "$body" | jq -r '.next_page')
+	done
+}
+
+
+# ---- helpers for the server conformance tests (tests/server/*.sh) ----
+
+# The shape of every timestamp the API produces (jq/Oniguruma syntax).
+TS_RE='^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}\+00:00$'
+
+# http_req METHOD PATH [curl options...]: one authenticated request to
+# $SERVER_URL with a 10 s deadline; sets HTTP_CODE and HTTP_BODY. Pass query
+# parameters as `-G --data-urlencode k=v` so that `+` in timestamps survives.
+http_req() {
+	_hm=$1
+	_hp=$2
+	shift 2
+	HTTP_BODY=$(curl -sS --max-time 10 -u "$CREDS" -X "$_hm" \
+		-w '\n%{http_code}' "$@" "$SERVER_URL$_hp") ||
+		fail "curl $_hm $_hp failed"
+	HTTP_CODE=$(printf '%s\n' "$HTTP_BODY" | tail -n 1)
+	HTTP_BODY=$(printf '%s\n' "$HTTP_BODY" | sed '$d')
+}
+
+# body_jq FILTER [jq options...]: runs jq over HTTP_BODY.
+body_jq() {
+	_bf=$1
+	shift
+	printf '%s' "$HTTP_BODY" | jq "$@" "$_bf"
+}
+
+# assert_error_body WHAT: HTTP_BODY is exactly {"error": "<string>"}.
+assert_error_body() {
+	printf '%s' "$HTTP_BODY" | jq -e \
+		'type == "object" and keys == ["error"] and (.error | type) == "string"' \
+		>/dev/null 2>&1 || fail "$1: error body is not {\"error\": string}: $HTTP_BODY"
+}
+
+# expect_code CODE METHOD PATH [curl options...]: the request answers CODE;
+# any answer >= 400 must carry an {"error": string} body.
+expect_code() {
+	_ec=$1
+	shift
+	http_req "$@"
+	[ "$HTTP_CODE" = "$_ec" ] ||
+		fail "$*: expected HTTP $_ec, got $HTTP_CODE: $HTTP_BODY"
+	[ "$HTTP_CODE" -lt 400 ] || assert_error_body "$*"
+}
+
+# fetch_pages PATH PAGE_SIZE OUT [curl options...]: reads PATH page by page
+# (GET, page=1, 2, ...) until next_page is null and writes every record to
+# OUT, one compact JSON line each. Checks each page: HTTP 200, a records
+# array, next_page either page+1 (with a full page of PAGE_SIZE records) or
+# null (with at most PAGE_SIZE). PAGE_SIZE "" skips the size checks. Sets
+# PAGES to the number of pages read.
+fetch_pages() {
+	_fp=$1
+	_fs=$2
+	_fo=$3
+	shift 3
+	: >"$_fo"
+	PAGES=0
+	_pg=1
+	while :; do
+		[ "$_pg" -le 2000 ] || fail "$_fp: more than 2000 pages"
+		http_req GET "$_fp" -G --data-urlencode "page=$_pg" "$@"
+		[ "$HTTP_CODE" = 200 ] ||
+			fail "GET $_fp page $_pg $*: HTTP $HTTP_CODE: $HTTP_BODY"
+		printf '%s' "$HTTP_BODY" | jq -e --argjson p "$_pg" '
+			type == "object" and (.records | type) == "array" and
+			(.records | all(type == "object")) and
+			(.next_page == null or .next_page == $p + 1)' >/dev/null 2>&1 ||
+			fail "GET $_fp page $_pg $*: malformed page: $HTTP_BODY"
+		_n=$(body_jq '.records | length')
+		_next=$(body_jq '.next_page')
+		if [ -n "$_fs" ]; then
+			if [ "$_next" = null ]; then
+				[ "$_n" -le "$_fs" ] ||
+					fail "GET $_fp page $_pg $*: $_n records > page size $_fs"
+			else
+				[ "$_n" = "$_fs" ] ||
+					fail "GET $_fp page $_pg $*: next_page set but $_n records, not $_fs"
+			fi
+		fi
+		body_jq '.records[]' -c >>"$_fo"
+		PAGES=$_pg
+		[ "$_next" != null ] || break
+		_pg=$_next
+	done
+}
