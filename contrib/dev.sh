@@ -1,8 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
 # One command for each thing a developer does on a fresh machine:
-#   contrib/dev.sh demo    install dependencies, build, start the simulated
-#                          Example server and query it
+#   contrib/dev.sh demo    install dependencies, build, mount the built-in
+#                          Example source and look around
 #   contrib/dev.sh test    install dependencies, build, run the whole suite
 #   contrib/dev.sh build   install dependencies and build only
 # The build goes to ./build (out of tree). Extra configure flags may be
@@ -47,18 +47,16 @@ run_tests() {
 
 demo() {
 	build
-	echo "== starting lakeflowfs-example-server on a free loopback port"
-	portfile=$(mktemp)
-	rm -f "$portfile"
-	./lakeflowfs-example-server --port 0 --port-file "$portfile" --quiet &
-	pid=$!
-	trap 'kill $pid; rm -f "$portfile"' EXIT
-	while [ ! -s "$portfile" ]; do sleep 0.1; done
-	url=http://127.0.0.1:$(cat "$portfile")
-	echo "== GET $url/tables"
-	curl -sS -u demo:demo "$url/tables"; echo
-	echo "== GET $url/tables/orders/records?page=1 (first record)"
-	curl -sS -u demo:demo "$url/tables/orders/records?page=1" | jq '.records[0], .next_page'
+	mnt=${MOUNTPOINT:-$(mktemp -d /tmp/lake.XXXXXX)}
+	echo "== starting the built-in Example source and mounting it on $mnt"
+	./lakeflowfs "$mnt"
+	trap 'fusermount3 -u "$mnt"' EXIT
+	echo "== ls $mnt"; ls "$mnt"
+	echo "== cat $mnt/tables"; cat "$mnt/tables"
+	echo "== ls -l $mnt/orders"; ls -l "$mnt/orders"
+	echo "== head -n 3 $mnt/orders/snapshot.jsonl"; head -n 3 "$mnt/orders/snapshot.jsonl"
+	echo "== wc -l $mnt/*/snapshot.jsonl"; wc -l "$mnt"/*/snapshot.jsonl
+	echo "== unmounting (fusermount3 -u $mnt)"
 }
 
 case "${1:-}" in

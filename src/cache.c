@@ -1,0 +1,283 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cache: on-disk materialized files with atomic publication and
+ * single-flight production. See cache.h.
+ */
+#include "cache.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/isotime.h"
+#include "log.h"
+
+#define TMP_MARK ".part."
+
+struct cache {
+	char *root;
+};
+
+/* mkdir -p with mode 0700 for every component it creates. */
+static int mkdir_p(const char *path)
+{
+	char tmp[PATH_MAX];
+	size_t n = strlen(path);
+
+	if (n == 0 || n >= sizeof(tmp))
+		return -ENAMETOOLONG;
+	memcpy(tmp, path, n + 1);
+	for (char *p = tmp + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(tmp, 0700) && errno != EEXIST)
+			return -errno;
+		*p = '/';
+	}
+	if (mkdir(tmp, 0700) && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+/* Removes temporary files left by a process that died mid-write. */
+static int sweep_one(const char *path, const struct stat *st, int type,
+		     struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	if (type == FTW_F && strstr(path + strlen(path) - strlen(strrchr(path, '/')),
+				    TMP_MARK)) {
+		if (unlink(path) == 0)
+			lf_info("removed the partial file %s left by an earlier run",
+				path);
+	}
+	return 0;
+}
+
+static int remove_one(const char *path, const struct stat *st, int type,
+		      struct FTW *ftw)
+{
+	(void)st;
+	(void)type;
+	(void)ftw;
+	remove(path);
+	return 0;
+}
+
+int cache_open(const char *cache_dir, const char *key, struct cache **out)
+{
+	struct cache *c;
+	char path[PATH_MAX];
+	int rc;
+
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s", cache_dir, key) >=
+	    sizeof(path))
+		return -ENAMETOOLONG;
+	rc = mkdir_p(path);
+	if (rc) {
+		lf_err("cache_dir: cannot create %s: %s", path, strerror(-rc));
+		return rc;
+	}
+	if (access(path, R_OK | W_OK | X_OK)) {
+		rc = -errno;
+		lf_err("cache_dir: %s is not writable: %s", path, strerror(errno));
+		return rc;
+	}
+	c = calloc(1, sizeof(*c));
+	if (!c || !(c->root = strdup(path))) {
+		free(c);
+		return -ENOMEM;
+	}
+	nftw(path, sweep_one, 16, FTW_PHYS);
+	*out = c;
+	return 0;
+}
+
+void cache_close(struct cache *c, int remove)
+{
+	if (!c)
+		return;
+	if (remove)
+		nftw(c->root, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+	free(c->root);
+	free(c);
+}
+
+const char *cache_root(const struct cache *c)
+{
+	return c->root;
+}
+
+void cache_source_key(const char *url, const char *user, char *out, size_t len)
+{
+	const char *host = strstr(url, "://");
+	uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+	size_t i = 0;
+
+	for (const char *p = url; *p; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+	h = (h ^ '\n') * 1099511628211ULL;
+	for (const char *p = user; *p; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+	host = host ? host + 3 : url;
+	/* Keep the host readable, mapping anything unusual to '_'. */
+	for (; *host && *host != '/' && i + 1 < len && i < 64; host++, i++) {
+		char ch = *host;
+		int ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+			 (ch >= '0' && ch <= '9') || ch == '.' || ch == '-';
+		out[i] = ok ? ch : '_';
+	}
+	snprintf(out + i, len - i, "-%016llx", (unsigned long long)h);
+}
+
+int centry_init(struct centry *e, struct cache *c, const char *object,
+		const char *name, long ttl, struct centry *dep,
+		centry_produce_fn produce, void *arg)
+{
+	char dir[PATH_MAX];
+	int rc;
+
+	memset(e, 0, sizeof(*e));
+	if ((size_t)snprintf(dir, sizeof(dir), "%s/%s", c->root, object) >=
+	    sizeof(dir))
+		return -ENAMETOOLONG;
+	rc = mkdir_p(dir);
+	if (rc)
+		return rc;
+	if (asprintf(&e->path, "%s/%s", dir, name) < 0) {
+		e->path = NULL;
+		return -ENOMEM;
+	}
+	pthread_mutex_init(&e->lock, NULL);
+	pthread_cond_init(&e->changed, NULL);
+	e->ttl = ttl;
+	e->dep = dep;
+	e->produce = produce;
+	e->arg = arg;
+	return 0;
+}
+
+void centry_destroy(struct centry *e)
+{
+	if (!e->path)
+		return;
+	pthread_mutex_destroy(&e->lock);
+	pthread_cond_destroy(&e->changed);
+	free(e->path);
+	e->path = NULL;
+}
+
+/* Produces the entry into a temporary file and renames it into place. */
+static int produce_file(struct centry *e)
+{
+	char tmp[PATH_MAX];
+	FILE *f;
+	int fd, rc;
+
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s" TMP_MARK "XXXXXX", e->path) >=
+	    sizeof(tmp))
+		return -ENAMETOOLONG;
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		rc = -errno;
+		lf_err("cannot create %s: %s", tmp, strerror(errno));
+		return rc;
+	}
+	f = fdopen(fd, "w");
+	if (!f) {
+		rc = -errno;
+		close(fd);
+		goto fail;
+	}
+	rc = e->produce(e->arg, f);
+	if (fflush(f) == EOF && rc == 0)
+		rc = -errno;
+	if (ferror(f) && rc == 0)
+		rc = -EIO;
+	if (fclose(f) == EOF && rc == 0)
+		rc = -errno;
+	if (rc == 0 && rename(tmp, e->path))
+		rc = -errno;
+	if (rc == 0)
+		return 0;
+	if (rc != -EIO)
+		lf_err("cannot write %s: %s", e->path, strerror(-rc));
+fail:
+	unlink(tmp);
+	return rc;
+}
+
+/* Whether a ready entry can be served as is; called under lock. */
+static int centry_fresh(const struct centry *e, unsigned dep_gen)
+{
+	if (!e->ready)
+		return 0;
+	if (e->dep)
+		return e->dep_gen == dep_gen;
+	return e->ttl < 0 || isotime_now_us() - e->ready_at < e->ttl * 1000000LL;
+}
+
+/* Adopts a file an earlier run left complete, if still fresh. */
+static void centry_adopt(struct centry *e)
+{
+	struct stat st;
+
+	if (e->ready || e->dep || stat(e->path, &st))
+		return;
+	e->ready = 1;
+	e->ready_at = (int64_t)st.st_mtim.tv_sec * 1000000 +
+		      st.st_mtim.tv_nsec / 1000;
+	e->gen++;
+}
+
+int centry_ensure(struct centry *e, struct stat *st, unsigned *gen)
+{
+	unsigned dep_gen = 0;
+	unsigned long seen;
+	int rc;
+
+	if (e->dep) {
+		rc = centry_ensure(e->dep, st, &dep_gen);
+		if (rc)
+			return rc;
+	}
+	pthread_mutex_lock(&e->lock);
+	centry_adopt(e);
+	seen = e->done;
+	while (e->busy)
+		pthread_cond_wait(&e->changed, &e->lock);
+	if (e->done != seen && e->last_rc) {
+		/* We waited on a producer that failed: share its answer. */
+		rc = e->last_rc;
+		goto out;
+	}
+	if (!centry_fresh(e, dep_gen)) {
+		e->busy = 1;
+		pthread_mutex_unlock(&e->lock);
+		rc = produce_file(e);
+		pthread_mutex_lock(&e->lock);
+		e->busy = 0;
+		e->done++;
+		e->last_rc = rc;
+		if (rc == 0) {
+			e->ready = 1;
+			e->ready_at = isotime_now_us();
+			e->dep_gen = dep_gen;
+			e->gen++;
+		}
+		pthread_cond_broadcast(&e->changed);
+		if (rc)
+			goto out;
+	}
+	rc = stat(e->path, st) ? -errno : 0;
+	*gen = e->gen;
+out:
+	pthread_mutex_unlock(&e->lock);
+	return rc;
+}

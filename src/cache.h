@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cache: materialized files on disk, and when they must be made again.
+ *
+ * A cache holds one directory per source (cache_dir/<source key>) with a
+ * subdirectory per object. Every file is written under a temporary name
+ * and renamed into place only when complete, so a crash never leaves a
+ * partial file that looks whole; leftovers are swept at open.
+ *
+ * A struct centry is one such file with single-flight materialization:
+ * the first caller that finds it missing or expired produces it while the
+ * others wait for that result. It never touches FUSE or HTTP itself: the
+ * caller passes a produce function.
+ */
+#ifndef LF_CACHE_H
+#define LF_CACHE_H
+
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/stat.h>
+
+struct cache;
+
+/* Opens (creating) cache_dir/key. Returns 0 or -errno (message logged). */
+int cache_open(const char *cache_dir, const char *key, struct cache **out);
+/* Closes; with remove set, deletes the source's directory first. */
+void cache_close(struct cache *c, int remove);
+const char *cache_root(const struct cache *c);
+
+/* A directory-safe key for a source: "host_port-<hash of url and user>". */
+void cache_source_key(const char *url, const char *user, char *out, size_t len);
+
+/* Writes the content of an entry to out. Returns 0 or -errno. */
+typedef int (*centry_produce_fn)(void *arg, FILE *out);
+
+struct centry {
+	pthread_mutex_t lock;
+	pthread_cond_t changed;
+	char *path;            /* final path in the cache */
+	long ttl;              /* seconds; < 0: never expires */
+	struct centry *dep;    /* made from this entry; fresh only with it */
+	centry_produce_fn produce;
+	void *arg;
+	/* under lock */
+	int busy;              /* a producer is running */
+	int ready;             /* path holds a complete file */
+	int64_t ready_at;      /* when it was made, microseconds */
+	unsigned gen;          /* bumps each time the file is made again */
+	unsigned dep_gen;      /* dep->gen it was made from */
+	unsigned long done;    /* productions finished, ok or not */
+	int last_rc;           /* result of the last production */
+	unsigned kernel_gen;   /* gen last opened through FUSE (keep_cache) */
+};
+
+/*
+ * Sets up an entry at cache_root/object/name. Takes no ownership of arg or
+ * dep. Returns 0 or -errno.
+ */
+int centry_init(struct centry *e, struct cache *c, const char *object,
+		const char *name, long ttl, struct centry *dep,
+		centry_produce_fn produce, void *arg);
+void centry_destroy(struct centry *e);
+
+/*
+ * Makes sure the entry is complete and fresh, producing it (or waiting for
+ * the producer already at work) when needed. On success fills *st with the
+ * cache file's stat and *gen with its generation. Returns 0 or -errno.
+ */
+int centry_ensure(struct centry *e, struct stat *st, unsigned *gen);
+
+#endif

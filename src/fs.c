@@ -1,0 +1,315 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * fs: FUSE operations over struct mount. See fs.h.
+ *
+ * Tree: /tables, /<object>/{schema.json, metadata.json, snapshot.jsonl,
+ * snapshot.csv}. Small files live in memory; data files live in the cache
+ * and are materialized by the first getattr or open that needs them, so the
+ * size a stat reports is always the size a read returns.
+ */
+#include "fs.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "mount.h"
+
+enum node_kind {
+	NODE_NONE,
+	NODE_ROOT,
+	NODE_TABLES,
+	NODE_OBJECT,
+	NODE_SCHEMA,
+	NODE_METADATA,
+	NODE_JSONL,
+	NODE_CSV,
+};
+
+struct node {
+	enum node_kind kind;
+	struct object *obj;
+};
+
+static const struct {
+	const char *name;
+	enum node_kind kind;
+} object_files[] = {
+	{ "schema.json", NODE_SCHEMA },
+	{ "metadata.json", NODE_METADATA },
+	{ "snapshot.jsonl", NODE_JSONL },
+	{ "snapshot.csv", NODE_CSV },
+};
+#define NOBJECT_FILES (sizeof(object_files) / sizeof(object_files[0]))
+
+/* An open file: data files hold a descriptor of their cache file, so the
+ * bytes under an open handle never change even if the file is made again. */
+struct handle {
+	int fd;                       /* cache file, or -1 */
+	const struct memfile *mem;    /* in-memory file, or NULL */
+};
+
+static struct mount *fs_mount(void)
+{
+	return fuse_get_context()->private_data;
+}
+
+/* Maps a path to a node of the tree; NODE_NONE if there is none. */
+static struct node resolve(struct mount *m, const char *path)
+{
+	struct node n = { NODE_NONE, NULL };
+	const char *name, *slash;
+
+	if (strcmp(path, "/") == 0) {
+		n.kind = NODE_ROOT;
+		return n;
+	}
+	if (strcmp(path, "/tables") == 0) {
+		n.kind = NODE_TABLES;
+		return n;
+	}
+	slash = strchr(path + 1, '/');
+	n.obj = mount_object(m, path + 1,
+			     slash ? (size_t)(slash - path - 1) : strlen(path + 1));
+	if (!n.obj)
+		return n;
+	if (!slash) {
+		n.kind = NODE_OBJECT;
+		return n;
+	}
+	name = slash + 1;
+	for (size_t i = 0; i < NOBJECT_FILES; i++) {
+		if (strcmp(name, object_files[i].name) == 0)
+			n.kind = object_files[i].kind;
+	}
+	return n;
+}
+
+static const struct memfile *node_memfile(struct mount *m, struct node n)
+{
+	switch (n.kind) {
+	case NODE_TABLES:
+		return &m->tables;
+	case NODE_SCHEMA:
+		return &n.obj->schema;
+	case NODE_METADATA:
+		return &n.obj->metadata;
+	default:
+		return NULL;
+	}
+}
+
+static struct centry *node_centry(struct node n)
+{
+	if (n.kind == NODE_JSONL)
+		return &n.obj->jsonl;
+	if (n.kind == NODE_CSV)
+		return &n.obj->csv;
+	return NULL;
+}
+
+static void fill_times(struct stat *st, int64_t us)
+{
+	st->st_mtim.tv_sec = (time_t)(us / 1000000);
+	st->st_mtim.tv_nsec = (long)(us % 1000000) * 1000;
+	st->st_atim = st->st_mtim;
+	st->st_ctim = st->st_mtim;
+}
+
+static int fs_getattr(const char *path, struct stat *st,
+		      struct fuse_file_info *fi)
+{
+	struct mount *m = fs_mount();
+	struct node n = resolve(m, path);
+	const struct memfile *mem = node_memfile(m, n);
+	struct centry *e = node_centry(n);
+	struct stat cst;
+	unsigned gen;
+	int rc;
+
+	memset(st, 0, sizeof(*st));
+	st->st_uid = getuid();
+	st->st_gid = getgid();
+	fill_times(st, m->started_us);
+	if (n.kind == NODE_ROOT || n.kind == NODE_OBJECT) {
+		st->st_mode = S_IFDIR | 0555;
+		st->st_nlink = 2 + (n.kind == NODE_ROOT ? m->nobjects : 0);
+		return 0;
+	}
+	st->st_mode = S_IFREG | 0444;
+	st->st_nlink = 1;
+	if (fi && e) {
+		/* fstat of an open file: the size of the bytes that handle
+		 * reads, even if the file was made again since. */
+		struct handle *h = (struct handle *)(uintptr_t)fi->fh;
+
+		if (h->fd >= 0 && fstat(h->fd, &cst) == 0) {
+			st->st_size = cst.st_size;
+			st->st_blocks = cst.st_blocks;
+			st->st_mtim = cst.st_mtim;
+			st->st_ctim = cst.st_mtim;
+			return 0;
+		}
+	}
+	if (mem) {
+		st->st_size = (off_t)mem->len;
+		return 0;
+	}
+	if (!e)
+		return -ENOENT;
+	rc = centry_ensure(e, &cst, &gen);
+	if (rc)
+		return rc == -ENOSPC ? rc : -EIO;
+	st->st_size = cst.st_size;
+	st->st_blocks = cst.st_blocks;
+	st->st_mtim = cst.st_mtim;
+	st->st_ctim = cst.st_mtim;
+	return 0;
+}
+
+static int fs_readdir(const char *path, void *buf, fuse_fill_dir_t fill,
+		      off_t off, struct fuse_file_info *fi,
+		      enum fuse_readdir_flags flags)
+{
+	struct mount *m = fs_mount();
+	struct node n = resolve(m, path);
+
+	if (n.kind != NODE_ROOT && n.kind != NODE_OBJECT)
+		return n.kind == NODE_NONE ? -ENOENT : -ENOTDIR;
+	fill(buf, ".", NULL, 0, 0);
+	fill(buf, "..", NULL, 0, 0);
+	if (n.kind == NODE_ROOT) {
+		fill(buf, "tables", NULL, 0, 0);
+		for (size_t i = 0; i < m->nobjects; i++)
+			fill(buf, m->objects[i].dir, NULL, 0, 0);
+		return 0;
+	}
+	for (size_t i = 0; i < NOBJECT_FILES; i++)
+		fill(buf, object_files[i].name, NULL, 0, 0);
+	return 0;
+}
+
+static int fs_open(const char *path, struct fuse_file_info *fi)
+{
+	struct mount *m = fs_mount();
+	struct node n = resolve(m, path);
+	struct centry *e = node_centry(n);
+	struct handle *h;
+	struct stat st;
+	unsigned gen;
+	int rc;
+
+	if (n.kind == NODE_NONE)
+		return -ENOENT;
+	if (n.kind == NODE_ROOT || n.kind == NODE_OBJECT)
+		return -EISDIR;
+	if ((fi->flags & O_ACCMODE) != O_RDONLY)
+		return -EROFS;
+	h = calloc(1, sizeof(*h));
+	if (!h)
+		return -ENOMEM;
+	h->fd = -1;
+	h->mem = node_memfile(m, n);
+	if (e) {
+		rc = centry_ensure(e, &st, &gen);
+		if (rc == 0 && (h->fd = open(e->path, O_RDONLY | O_CLOEXEC)) < 0)
+			rc = -errno;
+		if (rc) {
+			free(h);
+			return rc == -ENOSPC ? rc : -EIO;
+		}
+		/* Let the kernel keep its cached pages only if the file is
+		 * the same one it read before. */
+		fi->keep_cache = e->kernel_gen == gen;
+		e->kernel_gen = gen;
+	} else {
+		fi->keep_cache = 1;
+	}
+	fi->fh = (uintptr_t)h;
+	return 0;
+}
+
+static int fs_read(const char *path, char *buf, size_t size, off_t off,
+		   struct fuse_file_info *fi)
+{
+	struct handle *h = (struct handle *)(uintptr_t)fi->fh;
+	size_t done = 0;
+
+	if (h->mem) {
+		if (off < 0 || (size_t)off >= h->mem->len)
+			return 0;
+		if (size > h->mem->len - (size_t)off)
+			size = h->mem->len - (size_t)off;
+		memcpy(buf, h->mem->data + off, size);
+		return (int)size;
+	}
+	while (done < size) {
+		ssize_t n = pread(h->fd, buf + done, size - done, off + (off_t)done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			lf_err("%s: read failed: %s", path, strerror(errno));
+			return -EIO;
+		}
+		if (n == 0)
+			break;
+		done += (size_t)n;
+	}
+	return (int)done;
+}
+
+static int fs_release(const char *path, struct fuse_file_info *fi)
+{
+	struct handle *h = (struct handle *)(uintptr_t)fi->fh;
+
+	if (h->fd >= 0)
+		close(h->fd);
+	free(h);
+	return 0;
+}
+
+static int fs_opendir(const char *path, struct fuse_file_info *fi)
+{
+	struct node n = resolve(fs_mount(), path);
+
+	if (n.kind == NODE_NONE)
+		return -ENOENT;
+	if (n.kind != NODE_ROOT && n.kind != NODE_OBJECT)
+		return -ENOTDIR;
+	return 0;
+}
+
+static int fs_statfs(const char *path, struct statvfs *sv)
+{
+	memset(sv, 0, sizeof(*sv));
+	sv->f_bsize = 4096;
+	sv->f_frsize = 4096;
+	sv->f_namemax = 255;
+	return 0;
+}
+
+static void *fs_init(struct fuse_conn_info *conn, struct fuse_config *cfg)
+{
+	/* Names never change, but sizes may (a snapshot made again after its
+	 * ttl): ask us for attributes every time, so a size is never stale. */
+	cfg->entry_timeout = 1;
+	cfg->negative_timeout = 1;
+	cfg->attr_timeout = 0;
+	cfg->use_ino = 0;
+	return fuse_get_context()->private_data;
+}
+
+const struct fuse_operations fs_operations = {
+	.init = fs_init,
+	.getattr = fs_getattr,
+	.opendir = fs_opendir,
+	.readdir = fs_readdir,
+	.open = fs_open,
+	.read = fs_read,
+	.release = fs_release,
+	.statfs = fs_statfs,
+};

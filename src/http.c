@@ -1,0 +1,517 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * http: GET requests to the source over libcurl. See http.h. It owns the
+ * curl handles (a small pool, so connections stay alive between calls),
+ * retries and their backoff, the body cap and the counters. It does not
+ * interpret bodies beyond pulling an error message out for the log.
+ */
+#include "http.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <curl/curl.h>
+#include <json-c/json.h>
+
+#include "log.h"
+
+#define HTTP_POOL_MAX	    64	  /* idle handles kept for reuse */
+#define HTTP_BACKOFF_MAX_MS 30000 /* no single wait is longer */
+#define HTTP_REASON_MAX	    200	  /* bytes of a server message in the log */
+
+/* One easy handle and its error text; pooled with its connections. */
+struct http_handle {
+	CURL *curl;
+	char errbuf[CURL_ERROR_SIZE];
+};
+
+struct http_client {
+	struct http_config cfg; /* strings point at the copies below */
+	char *base_url;
+	char *log_base; /* base_url without any user:password@ */
+	char *username;
+	char *password;
+	struct curl_slist *headers;
+	pthread_mutex_t lock; /* guards pool, npool, rng and stats */
+	struct http_handle *pool[HTTP_POOL_MAX];
+	size_t npool;
+	uint64_t rng;
+	struct http_stats stats;
+};
+
+/* Where a transfer writes: the caller's buffer and the client's cap. */
+struct http_sink {
+	struct buf *body;
+	size_t max;
+	int too_big; /* 1: over the cap; 2: out of memory */
+};
+
+static pthread_once_t http_once = PTHREAD_ONCE_INIT;
+static CURLcode http_global_rc;
+
+static void http_global_init(void)
+{
+	http_global_rc = curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
+static int http_init_curl(void)
+{
+	pthread_once(&http_once, http_global_init);
+	if (http_global_rc != CURLE_OK) {
+		lf_err("curl_global_init: %s",
+		       curl_easy_strerror(http_global_rc));
+		return -EIO;
+	}
+	return 0;
+}
+
+void http_config_defaults(struct http_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->connect_timeout_ms = 10000;
+	cfg->timeout_ms = 60000;
+	cfg->attempts = 5;
+	cfg->backoff_ms = 200;
+	cfg->max_response = (size_t)64 << 20;
+}
+
+/* Copies base_url with any "user:password@" left out, for the log. */
+static char *strip_userinfo(const char *url)
+{
+	const char *host = strstr(url, "://");
+	const char *at, *slash;
+	struct buf b;
+
+	host = host ? host + 3 : url;
+	slash = strchr(host, '/');
+	at = memchr(host, '@', slash ? (size_t)(slash - host) : strlen(host));
+	if (!at)
+		return strdup(url);
+	buf_init(&b, 0);
+	if (buf_append(&b, url, (size_t)(host - url)) || buf_puts(&b, at + 1)) {
+		buf_free(&b);
+		return NULL;
+	}
+	return buf_steal(&b);
+}
+
+static void http_client_seed(struct http_client *c)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	c->rng = ((uint64_t)ts.tv_sec << 32) ^ (uint64_t)ts.tv_nsec ^
+		 (uint64_t)(uintptr_t)c;
+	if (!c->rng)
+		c->rng = 0x9e3779b97f4a7c15ULL;
+}
+
+int http_client_new(const struct http_config *cfg, struct http_client **out)
+{
+	struct http_client *c;
+	int rc;
+
+	*out = NULL;
+	if (!cfg->base_url || cfg->attempts < 1)
+		return -EINVAL;
+	rc = http_init_curl();
+	if (rc)
+		return rc;
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return -ENOMEM;
+	c->cfg = *cfg;
+	c->base_url = strdup(cfg->base_url);
+	c->log_base = strip_userinfo(cfg->base_url);
+	c->username = strdup(cfg->username ? cfg->username : "");
+	c->password = strdup(cfg->password ? cfg->password : "");
+	c->headers = curl_slist_append(NULL, "Accept: application/json");
+	if (!c->base_url || !c->log_base || !c->username || !c->password ||
+	    !c->headers || pthread_mutex_init(&c->lock, NULL)) {
+		curl_slist_free_all(c->headers);
+		free(c->base_url);
+		free(c->log_base);
+		free(c->username);
+		free(c->password);
+		free(c);
+		return -ENOMEM;
+	}
+	c->cfg.base_url = c->base_url;
+	c->cfg.username = c->username;
+	c->cfg.password = c->password;
+	http_client_seed(c);
+	*out = c;
+	return 0;
+}
+
+static void http_handle_free(struct http_handle *h)
+{
+	if (!h)
+		return;
+	curl_easy_cleanup(h->curl);
+	free(h);
+}
+
+void http_client_free(struct http_client *c)
+{
+	size_t i;
+
+	if (!c)
+		return;
+	for (i = 0; i < c->npool; i++)
+		http_handle_free(c->pool[i]);
+	pthread_mutex_destroy(&c->lock);
+	curl_slist_free_all(c->headers);
+	if (c->password)
+		memset(c->password, 0, strlen(c->password));
+	free(c->base_url);
+	free(c->log_base);
+	free(c->username);
+	free(c->password);
+	free(c);
+}
+
+/* Sets the options that never change for the life of a handle. */
+static int http_handle_setup(struct http_client *c, struct http_handle *h)
+{
+	CURL *e = h->curl;
+	CURLcode rc = CURLE_OK;
+
+#define SETOPT(opt, val)                                                       \
+	do {                                                                   \
+		if (rc == CURLE_OK)                                            \
+			rc = curl_easy_setopt(e, (opt), (val));                \
+	} while (0)
+	SETOPT(CURLOPT_NOSIGNAL, 1L);
+	SETOPT(CURLOPT_ERRORBUFFER, h->errbuf);
+	SETOPT(CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
+	SETOPT(CURLOPT_USERNAME, c->username);
+	SETOPT(CURLOPT_PASSWORD, c->password);
+	SETOPT(CURLOPT_CONNECTTIMEOUT_MS, c->cfg.connect_timeout_ms);
+	SETOPT(CURLOPT_TIMEOUT_MS, c->cfg.timeout_ms);
+	SETOPT(CURLOPT_FOLLOWLOCATION, 0L);
+	SETOPT(CURLOPT_HTTPHEADER, c->headers);
+	SETOPT(CURLOPT_USERAGENT, PACKAGE_NAME "/" PACKAGE_VERSION);
+	SETOPT(CURLOPT_TCP_KEEPALIVE, 1L);
+	SETOPT(CURLOPT_SSL_VERIFYPEER, c->cfg.insecure ? 0L : 1L);
+	SETOPT(CURLOPT_SSL_VERIFYHOST, c->cfg.insecure ? 0L : 2L);
+#if LIBCURL_VERSION_NUM >= 0x075500
+	SETOPT(CURLOPT_PROTOCOLS_STR, "http,https");
+#endif
+#undef SETOPT
+	if (rc != CURLE_OK) {
+		lf_err("curl_easy_setopt: %s", curl_easy_strerror(rc));
+		return -EIO;
+	}
+	return 0;
+}
+
+/* Takes an idle handle from the pool, or makes a new one. */
+static int http_handle_get(struct http_client *c, struct http_handle **out)
+{
+	struct http_handle *h = NULL;
+	int rc;
+
+	pthread_mutex_lock(&c->lock);
+	if (c->npool)
+		h = c->pool[--c->npool];
+	pthread_mutex_unlock(&c->lock);
+	if (h)
+		goto out;
+	h = calloc(1, sizeof(*h));
+	if (!h)
+		return -ENOMEM;
+	h->curl = curl_easy_init();
+	if (!h->curl) {
+		free(h);
+		return -ENOMEM;
+	}
+	rc = http_handle_setup(c, h);
+	if (rc) {
+		http_handle_free(h);
+		return rc;
+	}
+out:
+	*out = h;
+	return 0;
+}
+
+/* Returns a handle to the pool; its open connection stays cached. */
+static void http_handle_put(struct http_client *c, struct http_handle *h)
+{
+	pthread_mutex_lock(&c->lock);
+	if (c->npool < HTTP_POOL_MAX) {
+		c->pool[c->npool++] = h;
+		h = NULL;
+	}
+	pthread_mutex_unlock(&c->lock);
+	http_handle_free(h);
+}
+
+static size_t http_write(char *ptr, size_t size, size_t nmemb, void *data)
+{
+	struct http_sink *sink = data;
+	size_t n = size * nmemb;
+
+	if (sink->max && n > sink->max - sink->body->len) {
+		sink->too_big = 1;
+		return 0;
+	}
+	switch (buf_append(sink->body, ptr, n)) {
+	case 0:
+		return n;
+	case -E2BIG:
+		sink->too_big = 1;
+		return 0;
+	default:
+		sink->too_big = 2;
+		return 0;
+	}
+}
+
+/* The next pseudo-random number for jitter (xorshift64, under the lock). */
+static uint64_t http_random(struct http_client *c)
+{
+	uint64_t x;
+
+	pthread_mutex_lock(&c->lock);
+	x = c->rng;
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	c->rng = x;
+	pthread_mutex_unlock(&c->lock);
+	return x;
+}
+
+/* Waits before retry number n (1-based): backoff doubled, plus 0..50%. */
+static void http_backoff(struct http_client *c, int n)
+{
+	long ms = c->cfg.backoff_ms;
+	struct timespec ts;
+	int i;
+
+	for (i = 1; i < n && ms < HTTP_BACKOFF_MAX_MS; i++)
+		ms *= 2;
+	if (ms > HTTP_BACKOFF_MAX_MS)
+		ms = HTTP_BACKOFF_MAX_MS;
+	if (ms <= 0)
+		return;
+	ms += (long)(http_random(c) % (uint64_t)(ms / 2 + 1));
+	ts.tv_sec = ms / 1000;
+	ts.tv_nsec = (ms % 1000) * 1000000L;
+	while (nanosleep(&ts, &ts) && errno == EINTR)
+		;
+}
+
+static void http_count(struct http_client *c, int retry, int failed,
+		       size_t bytes)
+{
+	pthread_mutex_lock(&c->lock);
+	c->stats.calls++;
+	if (retry)
+		c->stats.retries++;
+	if (failed)
+		c->stats.errors++;
+	c->stats.bytes += bytes;
+	pthread_mutex_unlock(&c->lock);
+}
+
+void http_get_stats(struct http_client *c, struct http_stats *out)
+{
+	pthread_mutex_lock(&c->lock);
+	*out = c->stats;
+	pthread_mutex_unlock(&c->lock);
+}
+
+static int http_status_retriable(long status)
+{
+	return status == 429 || status == 500 || status == 502 ||
+	       status == 503 || status == 504;
+}
+
+static int http_curl_retriable(CURLcode cc)
+{
+	switch (cc) {
+	case CURLE_COULDNT_CONNECT:
+	case CURLE_COULDNT_RESOLVE_HOST:
+	case CURLE_OPERATION_TIMEDOUT:
+	case CURLE_PARTIAL_FILE:
+	case CURLE_GOT_NOTHING:
+	case CURLE_SEND_ERROR:
+	case CURLE_RECV_ERROR:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+static int http_status_errno(long status)
+{
+	switch (status) {
+	case 400:
+		return -EINVAL;
+	case 401:
+	case 403:
+		return -EACCES;
+	case 404:
+		return -ENOENT;
+	default:
+		return -EIO;
+	}
+}
+
+static int http_curl_errno(CURLcode cc)
+{
+	switch (cc) {
+	case CURLE_COULDNT_CONNECT:
+		return -ECONNREFUSED;
+	case CURLE_OPERATION_TIMEDOUT:
+		return -ETIMEDOUT;
+	case CURLE_OUT_OF_MEMORY:
+		return -ENOMEM;
+	default:
+		return -EIO;
+	}
+}
+
+/* Logs the final failure of a GET once: the server's message if any. */
+static void http_log_status(struct http_client *c, const char *path,
+			    long status, const struct buf *body)
+{
+	struct json_object *root = NULL, *msg = NULL;
+	const char *text = NULL;
+
+	if (body->len)
+		root = json_tokener_parse(body->data);
+	if (json_object_is_type(root, json_type_object) &&
+	    json_object_object_get_ex(root, "error", &msg) &&
+	    json_object_is_type(msg, json_type_string))
+		text = json_object_get_string(msg);
+	if (text)
+		lf_err("GET %s%s: HTTP %ld: %.*s", c->log_base, path, status,
+		       HTTP_REASON_MAX, text);
+	else
+		lf_err("GET %s%s: HTTP %ld", c->log_base, path, status);
+	json_object_put(root);
+}
+
+/* One attempt. Returns the curl code and sets *status (0 if none). */
+static CURLcode http_perform(struct http_handle *h, const char *url,
+			     struct http_sink *sink, long *status)
+{
+	CURLcode cc;
+
+	*status = 0;
+	h->errbuf[0] = '\0';
+	sink->too_big = 0;
+	buf_reset(sink->body);
+	cc = curl_easy_setopt(h->curl, CURLOPT_URL, url);
+	if (cc == CURLE_OK)
+		cc = curl_easy_setopt(h->curl, CURLOPT_WRITEFUNCTION,
+				      http_write);
+	if (cc == CURLE_OK)
+		cc = curl_easy_setopt(h->curl, CURLOPT_WRITEDATA, sink);
+	if (cc == CURLE_OK)
+		cc = curl_easy_perform(h->curl);
+	if (cc == CURLE_OK)
+		curl_easy_getinfo(h->curl, CURLINFO_RESPONSE_CODE, status);
+	return cc;
+}
+
+/* Runs up to cfg.attempts tries of one GET; logs the final failure. */
+static int http_attempts(struct http_client *c, struct http_handle *h,
+			 const char *url, const char *path, struct buf *body,
+			 long *status)
+{
+	struct http_sink sink = {body, c->cfg.max_response, 0};
+	CURLcode cc = CURLE_OK;
+	int n;
+
+	for (n = 0; n < c->cfg.attempts; n++) {
+		if (n)
+			http_backoff(c, n);
+		cc = http_perform(h, url, &sink, status);
+		http_count(c, n > 0,
+			   cc != CURLE_OK || *status < 200 || *status >= 300,
+			   body->len);
+		if (sink.too_big == 2) {
+			lf_err("GET %s%s: out of memory", c->log_base, path);
+			return -ENOMEM;
+		}
+		if (sink.too_big) {
+			lf_err("GET %s%s: response larger than %zu bytes",
+			       c->log_base, path, sink.max);
+			return -E2BIG;
+		}
+		if (cc == CURLE_OK && *status >= 200 && *status < 300)
+			return 0;
+		int retry = cc == CURLE_OK ? http_status_retriable(*status)
+					   : http_curl_retriable(cc);
+		if (!retry)
+			break;
+		lf_debug("GET %s%s: attempt %d failed (%s %ld), retrying",
+			 c->log_base, path, n + 1,
+			 cc == CURLE_OK ? "HTTP" : "curl",
+			 cc == CURLE_OK ? *status : (long)cc);
+	}
+	if (cc != CURLE_OK) {
+		lf_err("GET %s%s: %s", c->log_base, path,
+		       h->errbuf[0] ? h->errbuf : curl_easy_strerror(cc));
+		return http_curl_errno(cc);
+	}
+	http_log_status(c, path, *status, body);
+	return http_status_errno(*status);
+}
+
+int http_get(struct http_client *c, const char *path, struct buf *body,
+	     long *status)
+{
+	struct http_handle *h = NULL;
+	struct buf url;
+	long st = 0;
+	int rc;
+
+	buf_init(&url, 0);
+	rc = buf_puts(&url, c->base_url);
+	if (!rc)
+		rc = buf_puts(&url, path);
+	if (rc)
+		goto out;
+	rc = http_handle_get(c, &h);
+	if (rc)
+		goto out;
+	rc = http_attempts(c, h, url.data, path, body, &st);
+	http_handle_put(c, h);
+out:
+	if (status)
+		*status = st;
+	buf_free(&url);
+	return rc;
+}
+
+int http_escape(const char *s, struct buf *out)
+{
+	CURL *tmp = NULL;
+	char *esc;
+	int rc;
+
+#if LIBCURL_VERSION_NUM < 0x075200
+	rc = http_init_curl();
+	if (rc)
+		return rc;
+	tmp = curl_easy_init();
+	if (!tmp)
+		return -ENOMEM;
+#endif
+	esc = curl_easy_escape(tmp, s, 0);
+	rc = esc ? buf_puts(out, esc) : -ENOMEM;
+	curl_free(esc);
+	if (tmp)
+		curl_easy_cleanup(tmp);
+	return rc;
+}

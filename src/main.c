@@ -1,0 +1,242 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * lakeflowfs: mounts a connector source's REST API as read-only files.
+ *
+ * main() validates everything before mounting (options, credentials, the
+ * source's answer), so that a mistake ends the command with a message and
+ * nothing mounted; then it detaches (unless -f), mounts and serves.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <fcntl.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+#include <fuse.h>
+#include <fuse_lowlevel.h>
+
+#include "fs.h"
+#include "log.h"
+#include "mount.h"
+#include "options.h"
+
+#define EXIT_USAGE 2
+
+extern char **environ;
+
+static void usage(const char *prog)
+{
+	printf("usage: %s MOUNTPOINT [options]\n\n"
+	       "Mounts a connector source's API as plain files. Without -o url,\n"
+	       "mounts the built-in Example source.\n\n",
+	       prog);
+	options_usage(stdout);
+	printf("\nFUSE options:\n");
+	fflush(stdout);
+	fuse_cmdline_help();
+}
+
+/*
+ * A mount whose daemon died answers ENOTCONN; unmount it lazily so that
+ * mounting again just works.
+ */
+static int clean_stale_mount(const char *mnt)
+{
+	char *argv[] = { "fusermount3", "-u", "-z", (char *)mnt, NULL };
+	struct stat st;
+	pid_t pid;
+	int status;
+
+	if (stat(mnt, &st) == 0 || errno != ENOTCONN)
+		return 0;
+	if (posix_spawnp(&pid, "fusermount3", NULL, NULL, argv, environ) ||
+	    waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) ||
+	    WEXITSTATUS(status)) {
+		fprintf(stderr, "lakeflowfs: %s is a stale mount and could not be "
+			"unmounted; run: fusermount3 -uz %s\n", mnt, mnt);
+		return -1;
+	}
+	fprintf(stderr, "lakeflowfs: %s was a stale mount left by a daemon that "
+		"died; unmounted it\n", mnt);
+	return 0;
+}
+
+static int check_mountpoint(const char *mnt)
+{
+	struct stat st;
+
+	if (!mnt) {
+		fprintf(stderr, "lakeflowfs: missing MOUNTPOINT (see --help)\n");
+		return -1;
+	}
+	if (clean_stale_mount(mnt))
+		return -1;
+	if (stat(mnt, &st)) {
+		fprintf(stderr, "lakeflowfs: mountpoint %s: %s\n", mnt, strerror(errno));
+		return -1;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "lakeflowfs: mountpoint %s: not a directory\n", mnt);
+		return -1;
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------- detaching --- */
+
+static int ready_fd = -1;
+
+/*
+ * Forks; the parent waits until the child says it mounted (exit 0) or
+ * failed (its status), so `lakeflowfs MNT && ls MNT` works. Done before any
+ * thread starts, as threads do not survive fork().
+ */
+static void detach(void)
+{
+	int fds[2], status;
+	unsigned char code;
+	pid_t pid;
+
+	if (pipe(fds) || (pid = fork()) < 0) {
+		perror("lakeflowfs: cannot detach");
+		exit(1);
+	}
+	if (pid == 0) {
+		close(fds[0]);
+		ready_fd = fds[1];
+		setsid();
+		return;
+	}
+	close(fds[1]);
+	if (read(fds[0], &code, 1) == 1)
+		_exit(code);
+	/* The child died without a word. */
+	if (waitpid(pid, &status, 0) == pid && WIFEXITED(status))
+		_exit(WEXITSTATUS(status) ? WEXITSTATUS(status) : 1);
+	_exit(1);
+}
+
+/* Tells the waiting parent how it went; on success cuts the terminal. */
+static void report_ready(unsigned char code)
+{
+	int null;
+
+	if (ready_fd < 0)
+		return;
+	if (code == 0) {
+		log_to_syslog();
+		if (chdir("/")) {
+			/* nothing depends on the cwd; ignore */
+		}
+		null = open("/dev/null", O_RDWR);
+		if (null >= 0) {
+			dup2(null, 0);
+			dup2(null, 1);
+			dup2(null, 2);
+			if (null > 2)
+				close(null);
+		}
+	}
+	if (write(ready_fd, &code, 1) != 1) {
+		/* the parent is gone; nothing to tell */
+	}
+	close(ready_fd);
+	ready_fd = -1;
+}
+
+/* ------------------------------------------------------------ serve --- */
+
+static int serve(struct fuse *fuse, const struct fuse_cmdline_opts *cmd)
+{
+	struct fuse_session *se = fuse_get_session(fuse);
+	struct fuse_loop_config *lc;
+	int rc;
+
+	if (fuse_set_signal_handlers(se)) {
+		fprintf(stderr, "lakeflowfs: cannot set signal handlers\n");
+		return 1;
+	}
+	if (fuse_mount(fuse, cmd->mountpoint)) {
+		fuse_remove_signal_handlers(se);
+		return 1;
+	}
+	report_ready(0);
+	lf_info("mounted on %s", cmd->mountpoint);
+	if (cmd->singlethread) {
+		rc = fuse_loop(fuse);
+	} else {
+		lc = fuse_loop_cfg_create();
+		fuse_loop_cfg_set_clone_fd(lc, cmd->clone_fd);
+		if (cmd->max_threads > 0 && cmd->max_threads != UINT_MAX)
+			fuse_loop_cfg_set_max_threads(lc, cmd->max_threads);
+		fuse_loop_cfg_set_idle_threads(lc, cmd->max_idle_threads);
+		rc = fuse_loop_mt(fuse, lc);
+		fuse_loop_cfg_destroy(lc);
+	}
+	fuse_unmount(fuse);
+	fuse_remove_signal_handlers(se);
+	lf_info("unmounted %s", cmd->mountpoint);
+	/* The loop reports the signal that ended it: that is a clean stop. */
+	if (rc == SIGTERM || rc == SIGINT || rc == SIGHUP)
+		rc = 0;
+	return rc ? 1 : 0;
+}
+
+int main(int argc, char *argv[])
+{
+	struct fuse_args args = FUSE_ARGS_INIT(argc, argv);
+	struct fuse_cmdline_opts cmd = { 0 };
+	struct options opt;
+	struct mount m = { 0 };
+	struct fuse *fuse = NULL;
+	int builtin, rc = EXIT_USAGE;
+
+	if (options_parse(&args, &opt))
+		goto out_args;
+	if (opt.show_help) {
+		usage(argv[0]);
+		fuse_lib_help(&args);
+		rc = 0;
+		goto out_args;
+	}
+	if (opt.show_version) {
+		printf("lakeflowfs %s (libfuse %s, %s)\n", PACKAGE_VERSION,
+		       fuse_pkgversion(), curl_version());
+		rc = 0;
+		goto out_args;
+	}
+	if (fuse_parse_cmdline(&args, &cmd) || check_mountpoint(cmd.mountpoint) ||
+	    options_resolve(&opt, &builtin))
+		goto out_args;
+	log_set_debug(opt.debug || cmd.debug);
+	if (fuse_opt_add_arg(&args, "-oro,default_permissions,fsname=lakeflowfs,"
+			     "subtype=lakeflowfs"))
+		goto out_args;
+	fuse = fuse_new(&args, &fs_operations, sizeof(fs_operations), &m);
+	if (!fuse)
+		goto out_args; /* libfuse said which option it did not know */
+	rc = 1;
+	if (!cmd.foreground)
+		detach();
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	if (mount_init(&m, &opt, builtin))
+		goto out_fuse;
+	rc = serve(fuse, &cmd);
+out_fuse:
+	report_ready((unsigned char)rc);
+	fuse_destroy(fuse);
+	mount_release(&m);
+	curl_global_cleanup();
+out_args:
+	free(cmd.mountpoint);
+	options_free(&opt);
+	fuse_opt_free_args(&args);
+	return rc;
+}

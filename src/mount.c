@@ -1,0 +1,342 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * mount: builds the daemon's state from the options. See mount.h.
+ */
+#include "mount.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+
+#include "common/isotime.h"
+#include "example/server.h"
+#include "log.h"
+#include "tableopts.h"
+
+/* Adds the options that apply to the table, with their effective values. */
+static void add_options(struct json_object *obj, const struct table_info *t,
+			const struct table_opts *o)
+{
+	const struct table_option *opts;
+	size_t n;
+
+	opts = connector_options(&n);
+	for (size_t i = 0; i < n; i++) {
+		const char *base = (const char *)o + opts[i].offset;
+		struct json_object *v = NULL;
+
+		if (!option_applies(&opts[i], t->name, t->ingestion))
+			continue;
+		if (opts[i].kind == OPTION_LONG) {
+			long value = *(const long *)base;
+
+			/* 0 is how an unset cap (num_rows) is kept */
+			v = value ? json_object_new_int64(value) : NULL;
+		} else if (*(char *const *)base) {
+			v = json_object_new_string(*(char *const *)base);
+		}
+		json_object_object_add(obj, opts[i].name, v);
+	}
+}
+
+static struct json_object *string_array(char **items, size_t n)
+{
+	struct json_object *a = json_object_new_array();
+
+	for (size_t i = 0; i < n; i++)
+		json_object_array_add(a, json_object_new_string(items[i]));
+	return a;
+}
+
+/* Serializes obj (consumed) into a memfile, pretty, newline-terminated. */
+static int memfile_from_json(struct memfile *mf, struct json_object *obj)
+{
+	const char *s = json_object_to_json_string_ext(
+		obj, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+			     JSON_C_TO_STRING_NOSLASHESCAPE);
+	int rc = 0;
+
+	mf->len = strlen(s) + 1;
+	mf->data = malloc(mf->len + 1);
+	if (mf->data)
+		snprintf(mf->data, mf->len + 1, "%s\n", s);
+	else
+		rc = -ENOMEM;
+	json_object_put(obj);
+	return rc;
+}
+
+static int build_metadata(struct object *o)
+{
+	const struct table_info *t = o->info;
+	struct json_object *obj = json_object_new_object();
+	struct json_object *opts = json_object_new_object();
+
+	json_object_object_add(obj, "object", json_object_new_string(o->dir));
+	json_object_object_add(obj, "source_table", json_object_new_string(t->name));
+	json_object_object_add(obj, "primary_keys",
+			       string_array(t->primary_keys, t->nprimary_keys));
+	json_object_object_add(obj, "cursor_field",
+			       t->cursor_field ?
+				       json_object_new_string(t->cursor_field) :
+				       NULL);
+	json_object_object_add(obj, "ingestion_type",
+			       json_object_new_string(ingestion_name(t->ingestion)));
+	json_object_object_add(obj, "hidden", json_object_new_boolean(t->hidden));
+	add_options(opts, t, &o->opts);
+	json_object_object_add(obj, "options", opts);
+	return memfile_from_json(&o->metadata, obj);
+}
+
+static int build_schema(struct object *o)
+{
+	struct buf b;
+	int rc;
+
+	buf_init(&b, 0);
+	rc = schema_spark_json(o->info, &b);
+	if (rc == 0)
+		rc = buf_putc(&b, '\n');
+	o->schema.len = b.len;
+	o->schema.data = buf_steal(&b);
+	return rc;
+}
+
+/* Produces snapshot.jsonl: every record, read now. */
+static int produce_jsonl(void *arg, FILE *out)
+{
+	struct object *o = arg;
+	struct read_progress progress = { 0, 0 };
+	int rc;
+
+	rc = source_snapshot(o->m->http, o->info, &o->opts, isotime_now_us(), out,
+			     &progress);
+	if (rc == 0)
+		lf_info("%s: snapshot of %lu records in %lu pages", o->dir,
+			progress.records, progress.pages);
+	return rc;
+}
+
+/* Produces snapshot.csv from the cached snapshot.jsonl. */
+static int produce_csv(void *arg, FILE *out)
+{
+	struct object *o = arg;
+	FILE *in = fopen(o->jsonl.path, "r");
+	int rc;
+
+	if (!in) {
+		rc = -errno;
+		lf_err("%s: cannot read %s: %s", o->dir, o->jsonl.path, strerror(errno));
+		return rc;
+	}
+	rc = csv_from_jsonl(o->info, in, out);
+	fclose(in);
+	return rc;
+}
+
+/* A short hash of the options, so that differently configured mounts of the
+ * same table never share cached files. */
+static unsigned long long opts_fingerprint(const struct table_opts *o)
+{
+	char text[1024];
+	unsigned long long h = 1469598103934665603ULL;
+
+	snprintf(text, sizeof(text), "%ld|%ld|%ld|%ld|%s|%s|%s|%s",
+		 o->max_records_per_batch, o->limit, o->window_seconds,
+		 o->num_rows, o->category ? o->category : "\x01",
+		 o->user_id ? o->user_id : "\x01", o->status ? o->status : "\x01",
+		 o->start_timestamp ? o->start_timestamp : "\x01");
+	for (const char *p = text; *p; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+	return h;
+}
+
+static int object_init(struct mount *m, struct object *o,
+		       struct table_info *info)
+{
+	char key[300];
+	int rc;
+
+	o->m = m;
+	o->info = info;
+	o->dir = strdup(info->name);
+	o->opts = m->opt->table;
+	/* strings of the shared defaults are duplicated per object */
+	o->opts.category = NULL;
+	o->opts.user_id = NULL;
+	o->opts.status = NULL;
+	o->opts.start_timestamp = NULL;
+	if (!o->dir)
+		return -ENOMEM;
+	snprintf(key, sizeof(key), "%s-%012llx", o->dir,
+		 opts_fingerprint(&o->opts) & 0xffffffffffffULL);
+	rc = build_schema(o);
+	if (!rc)
+		rc = build_metadata(o);
+	if (!rc)
+		rc = centry_init(&o->jsonl, m->cache, key, "snapshot.jsonl",
+				 m->opt->snapshot_ttl, NULL, produce_jsonl, o);
+	if (!rc)
+		rc = centry_init(&o->csv, m->cache, key, "snapshot.csv", -1,
+				 &o->jsonl, produce_csv, o);
+	return rc;
+}
+
+static void object_free(struct object *o)
+{
+	centry_destroy(&o->jsonl);
+	centry_destroy(&o->csv);
+	free(o->schema.data);
+	free(o->metadata.data);
+	table_opts_free(&o->opts);
+	table_info_free(o->info);
+	free(o->dir);
+}
+
+static int start_builtin(struct mount *m)
+{
+	struct example_config cfg;
+	char err[256];
+
+	example_config_defaults(&cfg);
+	cfg.port = 0;
+	cfg.quiet = 1;
+	if (example_server_start(&cfg, &m->server, err, sizeof(err))) {
+		fprintf(stderr, "lakeflowfs: cannot start the built-in Example source: %s\n",
+			err);
+		return -1;
+	}
+	if (asprintf(&m->url, "http://127.0.0.1:%u",
+		     (unsigned)example_server_port(m->server)) < 0) {
+		m->url = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+static int connect_http(struct mount *m)
+{
+	struct http_config hc;
+
+	http_config_defaults(&hc);
+	hc.base_url = m->url;
+	hc.username = m->opt->username;
+	hc.password = m->opt->secret;
+	hc.timeout_ms = m->opt->timeout * 1000;
+	hc.connect_timeout_ms = (m->opt->timeout < 10 ? m->opt->timeout : 10) * 1000;
+	hc.attempts = m->opt->retries;
+	hc.insecure = m->opt->insecure;
+	if (http_client_new(&hc, &m->http)) {
+		fprintf(stderr, "lakeflowfs: cannot set up the HTTP client\n");
+		return -1;
+	}
+	return 0;
+}
+
+/* Says why the first call to the source failed, in the user's terms. */
+static void explain_failure(const struct mount *m, int rc)
+{
+	if (rc == -EACCES)
+		fprintf(stderr, "lakeflowfs: %s refused the credentials of user '%s' "
+			"(HTTP 401/403); check username and password\n",
+			m->url, m->opt->username);
+	else if (rc == -ENOENT)
+		fprintf(stderr, "lakeflowfs: %s has no /tables route; is url the "
+			"API's base address?\n", m->url);
+	else
+		fprintf(stderr, "lakeflowfs: cannot reach the source at %s (%s); "
+			"check url and that the server is running\n", m->url,
+			strerror(-rc));
+}
+
+static int open_cache(struct mount *m)
+{
+	char key[128];
+
+	if (m->server)
+		snprintf(key, sizeof(key), "builtin-%ld", (long)getpid());
+	else
+		cache_source_key(m->url, m->opt->username, key, sizeof(key));
+	if (cache_open(m->opt->cache_dir, key, &m->cache)) {
+		fprintf(stderr, "lakeflowfs: cache_dir: cannot use %s\n",
+			m->opt->cache_dir);
+		return -1;
+	}
+	return 0;
+}
+
+/* Lists and describes every object, filling m->objects and "tables". */
+static int discover(struct mount *m)
+{
+	char **names = NULL;
+	struct buf tables;
+	size_t n = 0;
+	int rc;
+
+	rc = source_list_tables(m->http, &names);
+	if (rc) {
+		explain_failure(m, rc);
+		return -1;
+	}
+	while (names[n])
+		n++;
+	m->objects = calloc(n ? n : 1, sizeof(*m->objects));
+	buf_init(&tables, 0);
+	for (size_t i = 0; m->objects && i < n; i++) {
+		struct table_info *info;
+
+		rc = source_describe(m->http, names[i], &info);
+		if (rc) {
+			fprintf(stderr, "lakeflowfs: cannot describe table '%s' at %s: %s\n",
+				names[i], m->url, strerror(-rc));
+			break;
+		}
+		rc = object_init(m, &m->objects[m->nobjects++], info);
+		if (rc)
+			break;
+		buf_printf(&tables, "%s\n", names[i]);
+	}
+	source_names_free(names);
+	m->tables.len = tables.len;
+	m->tables.data = buf_steal(&tables);
+	return m->objects && rc == 0 ? 0 : -1;
+}
+
+int mount_init(struct mount *m, struct options *opt, int builtin)
+{
+	m->opt = opt;
+	m->started_us = isotime_now_us();
+	if (builtin ? start_builtin(m) : !(m->url = strdup(opt->url)))
+		return -1;
+	if (connect_http(m) || open_cache(m) || discover(m))
+		return -1;
+	return 0;
+}
+
+void mount_release(struct mount *m)
+{
+	for (size_t i = 0; i < m->nobjects; i++)
+		object_free(&m->objects[i]);
+	free(m->objects);
+	free(m->tables.data);
+	http_client_free(m->http);
+	/* The built-in source's data dies with it: so does its cache. */
+	cache_close(m->cache, m->server != NULL);
+	if (m->server)
+		example_server_stop(m->server);
+	free(m->url);
+	memset(m, 0, sizeof(*m));
+}
+
+struct object *mount_object(struct mount *m, const char *dir, size_t len)
+{
+	for (size_t i = 0; i < m->nobjects; i++) {
+		if (strlen(m->objects[i].dir) == len &&
+		    !memcmp(m->objects[i].dir, dir, len))
+			return &m->objects[i];
+	}
+	return NULL;
+}

@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * mount: the daemon's state, built before anything is mounted.
+ *
+ * mount_new() connects to the source (starting the built-in Example source
+ * when no url is given), lists and describes the objects, opens the cache
+ * and prepares every file of the tree. A failure here ends lakeflowfs with
+ * a message and nothing mounted. The FUSE layer (fs.c) reads this state
+ * through fuse_get_context()->private_data and never changes its shape.
+ */
+#ifndef LF_MOUNT_H
+#define LF_MOUNT_H
+
+#include <stddef.h>
+
+#include "cache.h"
+#include "http.h"
+#include "options.h"
+#include "source.h"
+
+struct example_server;
+
+/* A small file generated once at mount (schema.json, metadata.json). */
+struct memfile {
+	char *data;
+	size_t len;
+};
+
+/* One object directory of the mount. */
+struct object {
+	char *dir;                /* directory name */
+	struct table_info *info;  /* borrowed from the source description */
+	struct table_opts opts;   /* effective options */
+	struct memfile schema;    /* schema.json */
+	struct memfile metadata;  /* metadata.json */
+	struct centry jsonl;      /* snapshot.jsonl */
+	struct centry csv;        /* snapshot.csv, made from jsonl */
+	struct mount *m;
+};
+
+struct mount {
+	struct options *opt;
+	struct example_server *server; /* the built-in source, or NULL */
+	char *url;
+	struct http_client *http;
+	struct cache *cache;
+	struct object *objects;
+	size_t nobjects;
+	struct memfile tables;    /* the "tables" file */
+	int64_t started_us;       /* mount time, for directory times */
+};
+
+/*
+ * Builds the state into m (zeroed by the caller, who owns it). Returns 0 or
+ * -1 with the reason printed. mount_release() frees what it holds, also
+ * after a failed mount_init().
+ */
+int mount_init(struct mount *m, struct options *opt, int builtin);
+void mount_release(struct mount *m);
+
+/* The object with directory name dir, or NULL. */
+struct object *mount_object(struct mount *m, const char *dir, size_t len);
+
+#endif

@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * options: the mount's -o options, the connection file and credentials.
+ *
+ * options_parse() takes lakeflowfs's own options out of the FUSE argument
+ * list (leaving FUSE's for libfuse) and options_resolve() checks every value
+ * and loads credentials, so that nothing is mounted with a bad setting.
+ * Errors are printed to stderr naming the option or field. The struct owns
+ * its strings; options_free() releases them.
+ */
+#ifndef LF_OPTIONS_H
+#define LF_OPTIONS_H
+
+#include <fuse.h>
+
+#include "source.h"
+
+struct options {
+	/* as given with -o (strings, validated by options_resolve) */
+	char *url;
+	char *username;
+	char *password_file;
+	char *connection;
+	char *cache_dir;
+	char *snapshot_ttl_s;
+	char *timeout_s;
+	char *retries_s;
+	char *password;    /* set only to refuse it with a clear message */
+	int insecure;
+	int debug;
+	int show_help;
+	int show_version;
+
+	/* resolved */
+	char *secret;      /* the password, from a file, env or connection */
+	char *allow_list;  /* externalOptionsAllowList, comma-separated */
+	long snapshot_ttl; /* seconds */
+	long timeout;      /* seconds, per HTTP attempt */
+	int retries;       /* HTTP attempts in all */
+	struct table_opts table; /* options applied to every table */
+};
+
+/* Consumes lakeflowfs's options from args. Returns 0 or -1 (message printed). */
+int options_parse(struct fuse_args *args, struct options *o);
+/*
+ * Validates every value, applies defaults, reads the connection file and the
+ * password. builtin is set when no url was given (the built-in source, which
+ * needs no credentials). Returns 0 or -1 (message printed).
+ */
+int options_resolve(struct options *o, int *builtin);
+void options_free(struct options *o);
+/* Prints lakeflowfs's own options for --help. */
+void options_usage(FILE *out);
+
+/*
+ * Parses a duration: a non-negative integer of seconds with an optional
+ * unit suffix s, m, h or d. Returns 0 or -EINVAL.
+ */
+int parse_duration(const char *s, long *out);
+/* Parses a decimal integer in [min, max]. Returns 0 or -EINVAL. */
+int parse_long(const char *s, long min, long max, long *out);
+
+#endif

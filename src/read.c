@@ -1,0 +1,501 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * read: the connector's reads over the HTTP client. See source.h. It owns
+ * the one paging loop and everything built on it: snapshots, and the
+ * incremental batches with their cursors, caps (init_ts, max_records_per_batch,
+ * num_rows) and metrics windows. It writes records to a stream and never
+ * touches FUSE, the cache, file names or offset tokens.
+ */
+#include "source.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/isotime.h"
+#include "log.h"
+#include "page.h"
+
+#define US_PER_SEC 1000000LL
+
+/* ------------------------------------------------------------- paging --- */
+
+/* One paged read in progress: where records go and when to stop. */
+struct reader {
+	struct http_client *c;
+	const struct table_info *t;
+	struct page_keys keys;
+	FILE *out;
+	struct read_progress *progress; /* may be NULL */
+	const char *cap;     /* drop and stop at records with cursor > cap */
+	const char *stop_at; /* stop after a page whose last cursor >= this */
+	long max_records;    /* stop paging once this many written; 0: none */
+	long max_write;	     /* never write more than this; 0: none */
+	long written;
+	char *last_cursor; /* cursor of the last record written; owned */
+	int drained;	   /* the last fetch_pages() reached the end */
+};
+
+static void reader_init(struct reader *r, struct http_client *c,
+			const struct table_info *t, FILE *out,
+			struct read_progress *progress)
+{
+	memset(r, 0, sizeof(*r));
+	r->c = c;
+	r->t = t;
+	r->keys.cursor_field = t->cursor_field;
+	r->keys.primary_keys = t->primary_keys;
+	r->keys.nprimary_keys = t->nprimary_keys;
+	r->out = out;
+	r->progress = progress;
+}
+
+static void progress_add(unsigned long *counter, unsigned long n)
+{
+	__atomic_fetch_add(counter, n, __ATOMIC_RELAXED);
+}
+
+/* Appends key=value (value URL-encoded) to a query string. */
+static int query_add(struct buf *q, const char *key, const char *value)
+{
+	int rc = 0;
+
+	if (!value)
+		return 0;
+	if (q->len)
+		rc = buf_putc(q, '&');
+	if (!rc)
+		rc = buf_printf(q, "%s=", key);
+	if (!rc)
+		rc = http_escape(value, q);
+	return rc;
+}
+
+static int query_add_long(struct buf *q, const char *key, long value)
+{
+	char num[24];
+
+	snprintf(num, sizeof(num), "%ld", value);
+	return query_add(q, key, num);
+}
+
+/* Writes the records of one page, honouring the cap and the write limit. */
+static int reader_write_page(struct reader *r, struct page *pg, int *stop)
+{
+	const char *cursor = NULL, *last = NULL;
+	long before = r->written;
+	size_t i;
+
+	for (i = 0; i < pg->nrecords; i++) {
+		if (r->max_write && r->written >= r->max_write) {
+			*stop = 1;
+			break;
+		}
+		if (r->keys.cursor_field)
+			cursor =
+			    page_record_string(pg, i, r->keys.cursor_field);
+		if (r->cap && cursor && strcmp(cursor, r->cap) > 0) {
+			*stop = 1;
+			break;
+		}
+		const char *json = page_record_json(pg, i);
+		if (!json)
+			return -ENOMEM;
+		if (fputs(json, r->out) == EOF || putc('\n', r->out) == EOF)
+			break;
+		r->written++;
+		last = cursor;
+	}
+	if (ferror(r->out)) {
+		lf_err("%s: writing records: %s", r->t->name, strerror(errno));
+		return -EIO;
+	}
+	if (r->progress)
+		progress_add(&r->progress->records,
+			     (unsigned long)(r->written - before));
+	if (last) {
+		free(r->last_cursor);
+		r->last_cursor = strdup(last);
+		if (!r->last_cursor)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/* After a page was written: whether to stop, and whether we drained. */
+static int reader_page_done(struct reader *r, struct page *pg)
+{
+	const char *last = NULL;
+
+	if (!pg->nrecords || !pg->next_page) {
+		r->drained = 1;
+		return 1;
+	}
+	if (r->stop_at && r->keys.cursor_field)
+		last = page_record_string(pg, pg->nrecords - 1,
+					  r->keys.cursor_field);
+	if (last && strcmp(last, r->stop_at) >= 0)
+		return 1;
+	if (r->max_records && r->written >= r->max_records)
+		return 1;
+	return r->max_write && r->written >= r->max_write;
+}
+
+/* Fetches and writes one page; sets *next to 0 when the read is over. */
+static int fetch_page(struct reader *r, const char *path, long page, long *next)
+{
+	struct page pg;
+	struct buf body;
+	int rc, stop = 0;
+
+	buf_init(&body, 0);
+	rc = http_get(r->c, path, &body, NULL);
+	if (rc) {
+		rc = rc == -ENOMEM ? rc : -EIO;
+		goto out;
+	}
+	rc = page_parse(body.data, body.len, &r->keys, &pg);
+	if (rc) {
+		lf_err("GET %s: %s", path, pg.error);
+		rc = rc == -ENOMEM ? rc : -EIO;
+		goto out;
+	}
+	if (r->progress)
+		progress_add(&r->progress->pages, 1);
+	rc = reader_write_page(r, &pg, &stop);
+	if (!rc && !stop)
+		stop = reader_page_done(r, &pg);
+	*next = stop ? 0 : pg.next_page;
+	if (!rc && *next && *next <= page) {
+		lf_err("GET %s: next_page %ld does not advance", path, *next);
+		rc = -EIO;
+	}
+	page_free(&pg);
+out:
+	buf_free(&body);
+	return rc;
+}
+
+/*
+ * Reads base?query&page=1, 2, ... following next_page until the end or a
+ * stop condition of r. The one paging loop behind every read.
+ */
+static int fetch_pages(struct reader *r, const char *base, const char *query)
+{
+	struct buf path;
+	long page = 1, next = 0;
+	int rc = 0;
+
+	buf_init(&path, 0);
+	r->drained = 0;
+	while (page) {
+		buf_reset(&path);
+		rc = buf_printf(&path, "%s?%s%spage=%ld", base, query,
+				*query ? "&" : "", page);
+		if (!rc)
+			rc = fetch_page(r, path.data, page, &next);
+		if (rc)
+			break;
+		page = next;
+	}
+	buf_free(&path);
+	return rc;
+}
+
+/* The cursor of the table's oldest record (page 1, no filter), or NULL. */
+static int oldest_cursor(struct reader *r, const char *base, char **out)
+{
+	struct page pg;
+	struct buf body;
+	const char *s;
+	int rc;
+
+	*out = NULL;
+	buf_init(&body, 0);
+	rc = http_get(r->c, base, &body, NULL);
+	if (rc) {
+		rc = -EIO;
+		goto out;
+	}
+	rc = page_parse(body.data, body.len, &r->keys, &pg);
+	if (rc) {
+		lf_err("GET %s: %s", base, pg.error);
+		rc = -EIO;
+		goto out;
+	}
+	if (r->progress)
+		progress_add(&r->progress->pages, 1);
+	s = pg.nrecords ? page_record_string(&pg, 0, r->keys.cursor_field)
+			: NULL;
+	if (s && !(*out = strdup(s)))
+		rc = -ENOMEM;
+	page_free(&pg);
+out:
+	buf_free(&body);
+	return rc;
+}
+
+static int parse_cursor_time(const struct reader *r, const char *s, int64_t *us)
+{
+	if (isotime_parse(s, us) == 0)
+		return 0;
+	lf_err("%s: cursor %s is not a timestamp", r->t->name, s);
+	return -EIO;
+}
+
+/* The first window's start: the oldest record's cursor minus 1 us. */
+static int first_window_start(struct reader *r, const char *base,
+			      int64_t *start_us, int *empty)
+{
+	char *oldest = NULL;
+	int rc;
+
+	*empty = 0;
+	rc = oldest_cursor(r, base, &oldest);
+	if (!rc && !oldest)
+		*empty = 1;
+	if (!rc && oldest) {
+		rc = parse_cursor_time(r, oldest, start_us);
+		*start_us -= 1;
+	}
+	free(oldest);
+	return rc;
+}
+
+/* Reads the window (since, until] to its end (or r's limits). */
+static int read_window(struct reader *r, const char *base, const char *since,
+		       int64_t until_us)
+{
+	char until[ISOTIME_SIZE];
+	struct buf q;
+	int rc;
+
+	isotime_format(until_us, until);
+	buf_init(&q, 0);
+	rc = query_add(&q, "since", since);
+	if (!rc)
+		rc = query_add(&q, "until", until);
+	if (!rc)
+		rc = fetch_pages(r, base, q.data);
+	buf_free(&q);
+	return rc;
+}
+
+static int64_t window_us(const struct table_opts *o)
+{
+	long s = o->window_seconds > 0 ? o->window_seconds : 3600;
+
+	return (int64_t)s * US_PER_SEC;
+}
+
+/* Snapshot of a windowed table: consecutive windows up to init_us. */
+static int snapshot_windows(struct reader *r, const struct table_opts *o,
+			    const char *base, int64_t init_us)
+{
+	char since[ISOTIME_SIZE];
+	int64_t start;
+	int rc, empty;
+
+	rc = first_window_start(r, base, &start, &empty);
+	if (rc || empty)
+		return rc;
+	while (start < init_us) {
+		int64_t end = start + window_us(o) < init_us
+				  ? start + window_us(o)
+				  : init_us;
+		isotime_format(start, since);
+		rc = read_window(r, base, since, end);
+		if (rc || (r->max_write && r->written >= r->max_write))
+			break;
+		start = end;
+	}
+	return rc;
+}
+
+/* The filters and limits a table's records reads carry (not windows). */
+static int base_query(const struct table_info *t, const struct table_opts *o,
+		      struct buf *q)
+{
+	int rc = 0;
+
+	if (!strcmp(t->name, "products"))
+		rc = query_add(q, "category", o->category);
+	if (!strcmp(t->name, "orders")) {
+		rc = query_add(q, "user_id", o->user_id);
+		if (!rc)
+			rc = query_add(q, "status", o->status);
+	}
+	if (!rc && t->ingestion == INGEST_APPEND)
+		rc = query_add_long(q, "limit", o->limit);
+	return rc;
+}
+
+int source_snapshot(struct http_client *c, const struct table_info *t,
+		    const struct table_opts *o, int64_t init_us, FILE *out,
+		    struct read_progress *progress)
+{
+	struct reader r;
+	struct buf base, q;
+	int rc;
+
+	reader_init(&r, c, t, out, progress);
+	r.max_write = o->num_rows > 0 ? o->num_rows : 0;
+	buf_init(&base, 0);
+	buf_init(&q, 0);
+	rc = source_table_path(&base, t->name, "/records");
+	if (rc)
+		goto out;
+	if (source_is_windowed(t)) {
+		rc = snapshot_windows(&r, o, base.data, init_us);
+		goto out;
+	}
+	rc = base_query(t, o, &q);
+	if (!rc)
+		rc = fetch_pages(&r, base.data, q.data ? q.data : "");
+out:
+	free(r.last_cursor);
+	buf_free(&base);
+	buf_free(&q);
+	return rc ? -EIO : 0;
+}
+
+/* -------------------------------------------------------------- batches --- */
+
+/* Where a window read starts: the offset, start_timestamp, or the oldest. */
+static int window_start(struct reader *r, const struct table_opts *o,
+			const char *base, const char *start_cursor,
+			char since[ISOTIME_SIZE], int64_t *start_us, int *empty)
+{
+	int rc;
+
+	*empty = 0;
+	if (start_cursor) {
+		if (strlen(start_cursor) >= ISOTIME_SIZE) {
+			lf_err("%s: cursor %s is not a timestamp", r->t->name,
+			       start_cursor);
+			return -EIO;
+		}
+		strcpy(since, start_cursor);
+		return parse_cursor_time(r, start_cursor, start_us);
+	}
+	if (o->start_timestamp) {
+		rc = parse_cursor_time(r, o->start_timestamp, start_us);
+	} else {
+		rc = first_window_start(r, base, start_us, empty);
+	}
+	if (!rc && !*empty)
+		isotime_format(*start_us, since);
+	return rc;
+}
+
+/* One windowed batch: (start, min(start + window, init)] up to the max. */
+static int batch_window(struct reader *r, const struct table_opts *o,
+			const char *base, const char *start_cursor,
+			int64_t init_us, char **end)
+{
+	char since[ISOTIME_SIZE];
+	int64_t start, stop;
+	int rc, empty;
+
+	*end = NULL;
+	rc = window_start(r, o, base, start_cursor, since, &start, &empty);
+	if (rc || empty || start >= init_us)
+		return rc;
+	stop = start + window_us(o) < init_us ? start + window_us(o) : init_us;
+	rc = read_window(r, base, since, stop);
+	if (rc)
+		return rc;
+	if (r->drained) {
+		char until[ISOTIME_SIZE];
+
+		isotime_format(stop, until);
+		*end = strdup(until);
+	} else if (r->last_cursor) {
+		*end = strdup(r->last_cursor);
+	} else {
+		return 0;
+	}
+	return *end ? 0 : -ENOMEM;
+}
+
+/* One cdc, append or deletes batch: since the start cursor, to the max. */
+static int batch_cursor(struct reader *r, const struct table_opts *o,
+			const char *base, int deletes, const char *start_cursor,
+			char **end)
+{
+	struct buf q;
+	int rc;
+
+	*end = NULL;
+	buf_init(&q, 0);
+	rc = query_add(&q, "since", start_cursor);
+	if (!rc && !deletes)
+		rc = base_query(r->t, o, &q);
+	if (!rc)
+		rc = fetch_pages(r, base, q.data ? q.data : "");
+	if (!rc && r->last_cursor) {
+		*end = r->last_cursor;
+		r->last_cursor = NULL;
+	}
+	buf_free(&q);
+	return rc;
+}
+
+static int batch_check(const struct table_info *t, int deletes)
+{
+	if (t->ingestion == INGEST_SNAPSHOT || !t->cursor_field ||
+	    (deletes && t->ingestion != INGEST_CDC_WITH_DELETES)) {
+		lf_err("%s: no %s batches for a %s table", t->name,
+		       deletes ? "deletes" : "changes",
+		       ingestion_name(t->ingestion));
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int source_read_batch(struct http_client *c, const struct table_info *t,
+		      const struct table_opts *o, int deletes,
+		      const char *start_cursor, int64_t init_us, FILE *out,
+		      char **end_cursor, struct read_progress *progress)
+{
+	char init_ts[ISOTIME_SIZE];
+	char *end = NULL;
+	struct reader r;
+	struct buf base;
+	int rc;
+
+	*end_cursor = NULL;
+	rc = batch_check(t, deletes);
+	if (rc)
+		return rc;
+	isotime_format(init_us, init_ts);
+	if (start_cursor && strcmp(start_cursor, init_ts) >= 0)
+		return 0;
+	reader_init(&r, c, t, out, progress);
+	r.cap = init_ts;
+	r.max_records =
+	    o->max_records_per_batch > 0 ? o->max_records_per_batch : 200;
+	r.max_write = o->num_rows > 0 ? o->num_rows : 0; /* hard cap */
+	if (t->ingestion == INGEST_APPEND && !deletes)
+		r.stop_at = init_ts;
+	buf_init(&base, 0);
+	rc = source_table_path(&base, t->name,
+			       deletes ? "/deleted_records" : "/records");
+	if (rc)
+		goto out;
+	if (source_is_windowed(t) && !deletes)
+		rc =
+		    batch_window(&r, o, base.data, start_cursor, init_us, &end);
+	else
+		rc =
+		    batch_cursor(&r, o, base.data, deletes, start_cursor, &end);
+	if (!rc && end && !(start_cursor && !strcmp(end, start_cursor))) {
+		*end_cursor = end;
+		end = NULL;
+	}
+out:
+	free(end);
+	free(r.last_cursor);
+	buf_free(&base);
+	return rc == -EINVAL || rc == -ENOMEM ? rc : rc ? -EIO : 0;
+}
