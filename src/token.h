@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * token: the offset token codec. An offset is the connector's JSON
+ * {"cursor": "<value>"}, or none at the start of a chain. A token names the
+ * batch read from an offset (changes/<token>.jsonl). It does no I/O.
+ *
+ * Encoding:
+ *   - the start of a chain (no offset):              "0"
+ *   - a cursor that is a canonical API timestamp
+ *     "YYYY-MM-DDTHH:MM:SS.ffffff+00:00" (exactly that
+ *     shape, a real date and time):                  "YYYYMMDDTHHMMSS.ffffffZ"
+ *     2026-11-21T21:26:15.123456+00:00 -> 20261121T212615.123456Z
+ *   - a cursor that is a date "YYYY-MM-DD" (a real
+ *     date):                                         "YYYYMMDD"
+ *     2026-11-21 -> 20261121
+ *   - any other non-empty cursor:                    "x" + lowercase hex of
+ *     its bytes                                      abc -> x616263
+ *
+ * Properties: tokens use only [A-Za-z0-9._-] (no ':'); the mapping is one to
+ * one (decode(encode(c)) == c, and encode(decode(t)) == t for every t that
+ * decode accepts); byte order of tokens is the order of their offsets among
+ * timestamps and dates (together) and among "x" tokens; the start token "0"
+ * sorts before every other token. Tokens are at most TOKEN_MAX characters,
+ * so a cursor longer than 99 bytes that is neither a timestamp nor a date
+ * has no token.
+ */
+#ifndef LF_TOKEN_H
+#define LF_TOKEN_H
+
+#include <stddef.h>
+
+#include "common/buf.h"
+
+#define TOKEN_MAX   200
+#define TOKEN_SIZE  (TOKEN_MAX + 1)
+#define TOKEN_START "0"
+
+/*
+ * Writes the token of cursor (NULL: the start) into out (len bytes, at
+ * least TOKEN_SIZE is always enough). Returns 0, -ENAMETOOLONG when the
+ * token would pass TOKEN_MAX characters or not fit in len, or -EINVAL for
+ * an empty cursor (an offset never holds one).
+ */
+int token_encode(const char *cursor, char *out, size_t len);
+
+/*
+ * Decodes a token: sets *cursor to a malloc'd copy of the cursor (the
+ * caller frees it) or to NULL for the start token. Returns 0, -EINVAL for
+ * anything token_encode() does not produce, or -ENOMEM.
+ */
+int token_decode(const char *token, char **cursor);
+
+/*
+ * Appends the offset JSON of cursor to out: {"cursor": "<value>"} with the
+ * value escaped as JSON, or null when cursor is NULL. Returns 0 or -errno.
+ */
+int offset_json(const char *cursor, struct buf *out);
+
+/*
+ * Parses offset JSON ({"cursor": "<non-empty string>"} or null, nothing
+ * else) and sets *cursor to a malloc'd copy, or NULL for null. Returns 0,
+ * -EINVAL, or -ENOMEM.
+ */
+int offset_parse(const char *json, char **cursor);
+
+#endif
