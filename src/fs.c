@@ -3,9 +3,10 @@
  * fs: FUSE operations over struct mount. See fs.h.
  *
  * Tree: /tables, /<object>/{schema.json, metadata.json, snapshot.jsonl,
- * snapshot.csv}. Small files live in memory; data files live in the cache
- * and are materialized by the first getattr or open that needs them, so the
- * size a stat reports is always the size a read returns.
+ * snapshot.csv}, and /<object>/{changes,deletes}/{<token>.jsonl, _offset}
+ * with the unlisted _next.<token>. Small files live in memory; data files
+ * live in the cache and are materialized by the first getattr or open that
+ * needs them, so the size a stat reports is always the size a read returns.
  */
 #include "fs.h"
 
@@ -27,12 +28,20 @@ enum node_kind {
 	NODE_METADATA,
 	NODE_JSONL,
 	NODE_CSV,
+	NODE_CHAIN,   /* changes/ or deletes/ */
+	NODE_OFFSET,  /* <chain>/_offset */
+	NODE_NEXT,    /* <chain>/_next.<token> */
+	NODE_BATCH,   /* <chain>/<token>.jsonl */
 };
 
 struct node {
 	enum node_kind kind;
 	struct object *obj;
+	struct chain *chain;
+	char token[256]; /* NODE_NEXT, NODE_BATCH */
 };
+
+#define NEXT_PREFIX "_next."
 
 static const struct {
 	const char *name;
@@ -50,6 +59,7 @@ static const struct {
 struct handle {
 	int fd;                       /* cache file, or -1 */
 	const struct memfile *mem;    /* in-memory file, or NULL */
+	struct memfile own;           /* content made at open (_offset) */
 };
 
 static struct mount *fs_mount(void)
@@ -57,10 +67,50 @@ static struct mount *fs_mount(void)
 	return fuse_get_context()->private_data;
 }
 
+/* The chain a directory name stands for in an object, or NULL. */
+static struct chain *object_chain(struct object *o, const char *name, size_t len)
+{
+	if (len == 7 && !memcmp(name, "changes", 7) && o->has_changes)
+		return &o->changes;
+	if (len == 7 && !memcmp(name, "deletes", 7) && o->has_deletes)
+		return &o->deletes;
+	return NULL;
+}
+
+/* Resolves "changes", "changes/_offset", "changes/<token>.jsonl" ... */
+static void resolve_chain(struct node *n, const char *name)
+{
+	const char *slash = strchr(name, '/');
+	size_t len;
+
+	n->chain = object_chain(n->obj, name, slash ? (size_t)(slash - name) :
+						      strlen(name));
+	if (!n->chain)
+		return;
+	if (!slash) {
+		n->kind = NODE_CHAIN;
+		return;
+	}
+	name = slash + 1;
+	len = strlen(name);
+	if (strcmp(name, "_offset") == 0) {
+		n->kind = NODE_OFFSET;
+	} else if (!strncmp(name, NEXT_PREFIX, strlen(NEXT_PREFIX)) &&
+		   len - strlen(NEXT_PREFIX) < sizeof(n->token)) {
+		n->kind = NODE_NEXT;
+		strcpy(n->token, name + strlen(NEXT_PREFIX));
+	} else if (len > 6 && len - 6 < sizeof(n->token) &&
+		   !strcmp(name + len - 6, ".jsonl") && !strchr(name, '/')) {
+		n->kind = NODE_BATCH;
+		memcpy(n->token, name, len - 6);
+		n->token[len - 6] = '\0';
+	}
+}
+
 /* Maps a path to a node of the tree; NODE_NONE if there is none. */
 static struct node resolve(struct mount *m, const char *path)
 {
-	struct node n = { NODE_NONE, NULL };
+	struct node n = { .kind = NODE_NONE };
 	const char *name, *slash;
 
 	if (strcmp(path, "/") == 0) {
@@ -85,6 +135,8 @@ static struct node resolve(struct mount *m, const char *path)
 		if (strcmp(name, object_files[i].name) == 0)
 			n.kind = object_files[i].kind;
 	}
+	if (n.kind == NODE_NONE)
+		resolve_chain(&n, name);
 	return n;
 }
 
@@ -111,6 +163,31 @@ static struct centry *node_centry(struct node n)
 	return NULL;
 }
 
+/* Makes the content of _offset or _next.<token> as it is now. */
+static int node_generate(struct node *n, struct buf *out)
+{
+	int rc;
+
+	if (n->kind == NODE_OFFSET)
+		return chain_head_json(n->chain, out);
+	rc = chain_batch_end_json(n->chain, n->token, out);
+	return rc == -ENOENT || rc == -ENOMEM ? rc : rc ? -EIO : 0;
+}
+
+/* Stats the file of batch <token>, reading it first when it is ad hoc. */
+static int batch_stat(struct node *n, struct stat *cst)
+{
+	int published, rc;
+	char *path;
+
+	rc = chain_batch(n->chain, n->token, &path, &published);
+	if (rc)
+		return rc == -ENOENT || rc == -ENOMEM ? rc : -EIO;
+	rc = stat(path, cst) ? -errno : 0;
+	free(path);
+	return rc;
+}
+
 static void fill_times(struct stat *st, int64_t us)
 {
 	st->st_mtim.tv_sec = (time_t)(us / 1000000);
@@ -134,7 +211,7 @@ static int fs_getattr(const char *path, struct stat *st,
 	st->st_uid = getuid();
 	st->st_gid = getgid();
 	fill_times(st, m->started_us);
-	if (n.kind == NODE_ROOT || n.kind == NODE_OBJECT) {
+	if (n.kind == NODE_ROOT || n.kind == NODE_OBJECT || n.kind == NODE_CHAIN) {
 		st->st_mode = S_IFDIR | 0555;
 		st->st_nlink = 2 + (n.kind == NODE_ROOT ? m->nobjects : 0);
 		return 0;
@@ -158,6 +235,25 @@ static int fs_getattr(const char *path, struct stat *st,
 		st->st_size = (off_t)mem->len;
 		return 0;
 	}
+	if (n.kind == NODE_OFFSET || n.kind == NODE_NEXT) {
+		struct buf b;
+
+		buf_init(&b, 0);
+		rc = node_generate(&n, &b);
+		st->st_size = (off_t)b.len;
+		buf_free(&b);
+		return rc;
+	}
+	if (n.kind == NODE_BATCH) {
+		rc = batch_stat(&n, &cst);
+		if (rc)
+			return rc;
+		st->st_size = cst.st_size;
+		st->st_blocks = cst.st_blocks;
+		st->st_mtim = cst.st_mtim;
+		st->st_ctim = cst.st_mtim;
+		return 0;
+	}
 	if (!e)
 		return -ENOENT;
 	rc = centry_ensure(e, &cst, &gen);
@@ -170,6 +266,31 @@ static int fs_getattr(const char *path, struct stat *st,
 	return 0;
 }
 
+/* Listing a chain is a refresh (at most once per refresh interval). */
+static int readdir_chain(struct chain *ch, void *buf, fuse_fill_dir_t fill)
+{
+	char **tokens, name[300];
+	int rc;
+
+	rc = chain_refresh(ch);
+	if (rc) {
+		lf_err("%s: refresh failed: %s", ch->dir, strerror(-rc));
+		return -EIO;
+	}
+	rc = chain_tokens(ch, &tokens);
+	if (rc)
+		return rc;
+	fill(buf, ".", NULL, 0, 0);
+	fill(buf, "..", NULL, 0, 0);
+	fill(buf, "_offset", NULL, 0, 0);
+	for (size_t i = 0; tokens[i]; i++) {
+		snprintf(name, sizeof(name), "%s.jsonl", tokens[i]);
+		fill(buf, name, NULL, 0, 0);
+	}
+	source_names_free(tokens);
+	return 0;
+}
+
 static int fs_readdir(const char *path, void *buf, fuse_fill_dir_t fill,
 		      off_t off, struct fuse_file_info *fi,
 		      enum fuse_readdir_flags flags)
@@ -177,6 +298,8 @@ static int fs_readdir(const char *path, void *buf, fuse_fill_dir_t fill,
 	struct mount *m = fs_mount();
 	struct node n = resolve(m, path);
 
+	if (n.kind == NODE_CHAIN)
+		return readdir_chain(n.chain, buf, fill);
 	if (n.kind != NODE_ROOT && n.kind != NODE_OBJECT)
 		return n.kind == NODE_NONE ? -ENOENT : -ENOTDIR;
 	fill(buf, ".", NULL, 0, 0);
@@ -189,7 +312,41 @@ static int fs_readdir(const char *path, void *buf, fuse_fill_dir_t fill,
 	}
 	for (size_t i = 0; i < NOBJECT_FILES; i++)
 		fill(buf, object_files[i].name, NULL, 0, 0);
+	if (n.obj->has_changes)
+		fill(buf, "changes", NULL, 0, 0);
+	if (n.obj->has_deletes)
+		fill(buf, "deletes", NULL, 0, 0);
 	return 0;
+}
+
+static int open_generated(struct node *n, struct handle *h)
+{
+	struct buf b;
+	int rc;
+
+	buf_init(&b, 0);
+	rc = node_generate(n, &b);
+	h->own.len = b.len;
+	h->own.data = buf_steal(&b);
+	h->mem = &h->own;
+	return rc;
+}
+
+/* Opens a batch's file: published ones never change, so the kernel may
+ * keep their pages; ad hoc ones may be read again later. */
+static int open_batch(struct node *n, struct handle *h, int *keep_cache)
+{
+	int published, rc;
+	char *path;
+
+	rc = chain_batch(n->chain, n->token, &path, &published);
+	if (rc)
+		return rc == -ENOENT || rc == -ENOMEM ? rc : -EIO;
+	h->fd = open(path, O_RDONLY | O_CLOEXEC);
+	rc = h->fd < 0 ? -errno : 0;
+	free(path);
+	*keep_cache = published;
+	return rc;
 }
 
 static int fs_open(const char *path, struct fuse_file_info *fi)
@@ -204,7 +361,7 @@ static int fs_open(const char *path, struct fuse_file_info *fi)
 
 	if (n.kind == NODE_NONE)
 		return -ENOENT;
-	if (n.kind == NODE_ROOT || n.kind == NODE_OBJECT)
+	if (n.kind == NODE_ROOT || n.kind == NODE_OBJECT || n.kind == NODE_CHAIN)
 		return -EISDIR;
 	if ((fi->flags & O_ACCMODE) != O_RDONLY)
 		return -EROFS;
@@ -213,7 +370,24 @@ static int fs_open(const char *path, struct fuse_file_info *fi)
 		return -ENOMEM;
 	h->fd = -1;
 	h->mem = node_memfile(m, n);
-	if (e) {
+	if (n.kind == NODE_OFFSET || n.kind == NODE_NEXT) {
+		rc = open_generated(&n, h);
+		if (rc) {
+			free(h);
+			return rc;
+		}
+		/* Its content moves with the head: never trust cached pages. */
+		fi->direct_io = 1;
+	} else if (n.kind == NODE_BATCH) {
+		int keep = 0;
+
+		rc = open_batch(&n, h, &keep);
+		if (rc) {
+			free(h);
+			return rc;
+		}
+		fi->keep_cache = keep;
+	} else if (e) {
 		rc = centry_ensure(e, &st, &gen);
 		if (rc == 0 && (h->fd = open(e->path, O_RDONLY | O_CLOEXEC)) < 0)
 			rc = -errno;
@@ -268,6 +442,7 @@ static int fs_release(const char *path, struct fuse_file_info *fi)
 
 	if (h->fd >= 0)
 		close(h->fd);
+	free(h->own.data);
 	free(h);
 	return 0;
 }
@@ -278,7 +453,7 @@ static int fs_opendir(const char *path, struct fuse_file_info *fi)
 
 	if (n.kind == NODE_NONE)
 		return -ENOENT;
-	if (n.kind != NODE_ROOT && n.kind != NODE_OBJECT)
+	if (n.kind != NODE_ROOT && n.kind != NODE_OBJECT && n.kind != NODE_CHAIN)
 		return -ENOTDIR;
 	return 0;
 }

@@ -176,7 +176,8 @@ static int serve(struct fuse *fuse, const struct fuse_cmdline_opts *cmd)
 		fuse_loop_cfg_set_clone_fd(lc, cmd->clone_fd);
 		if (cmd->max_threads > 0 && cmd->max_threads != UINT_MAX)
 			fuse_loop_cfg_set_max_threads(lc, cmd->max_threads);
-		fuse_loop_cfg_set_idle_threads(lc, cmd->max_idle_threads);
+		if (cmd->max_idle_threads != UINT_MAX)
+			fuse_loop_cfg_set_idle_threads(lc, cmd->max_idle_threads);
 		rc = fuse_loop_mt(fuse, lc);
 		fuse_loop_cfg_destroy(lc);
 	}
@@ -226,7 +227,8 @@ int main(int argc, char *argv[])
 	if (!cmd.foreground)
 		detach();
 	curl_global_init(CURL_GLOBAL_DEFAULT);
-	if (mount_init(&m, &opt, builtin))
+	rc = mount_init(&m, &opt, builtin);
+	if (rc)
 		goto out_fuse;
 	rc = serve(fuse, &cmd);
 out_fuse:

@@ -69,6 +69,27 @@ static int memfile_from_json(struct memfile *mf, struct json_object *obj)
 	return rc;
 }
 
+/* The common table_configuration options: scd_type, primary_keys (the
+ * spec's override replaces the connector's), sequence_by. */
+static void add_spec_fields(struct json_object *obj, const struct object *o)
+{
+	const struct spec_table *st = o->spec;
+	const char *scd = NULL;
+
+	if (st && st->scd_type)
+		scd = st->scd_type;
+	else if (o->info->ingestion != INGEST_APPEND)
+		scd = "SCD_TYPE_1";
+	json_object_object_add(obj, "scd_type", scd ? json_object_new_string(scd) : NULL);
+	if (st && st->primary_keys)
+		json_object_object_add(obj, "primary_keys",
+				       string_array(st->primary_keys, st->nprimary_keys));
+	json_object_object_add(obj, "sequence_by",
+			       st && st->sequence_by ?
+				       json_object_new_string(st->sequence_by) :
+				       NULL);
+}
+
 static int build_metadata(struct object *o)
 {
 	const struct table_info *t = o->info;
@@ -88,6 +109,7 @@ static int build_metadata(struct object *o)
 	json_object_object_add(obj, "hidden", json_object_new_boolean(t->hidden));
 	add_options(opts, t, &o->opts);
 	json_object_object_add(obj, "options", opts);
+	add_spec_fields(obj, o);
 	return memfile_from_json(&o->metadata, obj);
 }
 
@@ -154,22 +176,52 @@ static unsigned long long opts_fingerprint(const struct table_opts *o)
 	return h;
 }
 
+/* Copies the options: the spec's for this table, else the defaults. */
+static int copy_opts(struct table_opts *dst, const struct table_opts *src)
+{
+	char **strings[] = { &dst->category, &dst->user_id, &dst->status,
+			     &dst->start_timestamp };
+
+	*dst = *src;
+	for (size_t i = 0; i < sizeof(strings) / sizeof(strings[0]); i++) {
+		if (*strings[i] && !(*strings[i] = strdup(*strings[i])))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/* Opens changes/ and deletes/ where the ingestion type has them. */
+static int open_chains(struct mount *m, struct object *o, const char *key)
+{
+	char rel[400];
+	int rc = 0;
+
+	o->has_changes = o->info->ingestion != INGEST_SNAPSHOT;
+	o->has_deletes = o->info->ingestion == INGEST_CDC_WITH_DELETES;
+	if (o->has_changes) {
+		snprintf(rel, sizeof(rel), "%s/changes", key);
+		rc = chain_open(&o->changes, m->cache, rel, m->http, o->info,
+				&o->opts, 0, m->opt->refresh, m->opt->snapshot_ttl);
+	}
+	if (rc == 0 && o->has_deletes) {
+		snprintf(rel, sizeof(rel), "%s/deletes", key);
+		rc = chain_open(&o->deletes, m->cache, rel, m->http, o->info,
+				&o->opts, 1, m->opt->refresh, m->opt->snapshot_ttl);
+	}
+	return rc;
+}
+
 static int object_init(struct mount *m, struct object *o,
-		       struct table_info *info)
+		       struct table_info *info, const struct spec_table *st)
 {
 	char key[300];
 	int rc;
 
 	o->m = m;
 	o->info = info;
-	o->dir = strdup(info->name);
-	o->opts = m->opt->table;
-	/* strings of the shared defaults are duplicated per object */
-	o->opts.category = NULL;
-	o->opts.user_id = NULL;
-	o->opts.status = NULL;
-	o->opts.start_timestamp = NULL;
-	if (!o->dir)
+	o->spec = st;
+	o->dir = strdup(st ? st->dir : info->name);
+	if (!o->dir || copy_opts(&o->opts, st ? &st->opts : &m->opt->table))
 		return -ENOMEM;
 	snprintf(key, sizeof(key), "%s-%012llx", o->dir,
 		 opts_fingerprint(&o->opts) & 0xffffffffffffULL);
@@ -182,11 +234,17 @@ static int object_init(struct mount *m, struct object *o,
 	if (!rc)
 		rc = centry_init(&o->csv, m->cache, key, "snapshot.csv", -1,
 				 &o->jsonl, produce_csv, o);
+	if (!rc)
+		rc = open_chains(m, o, key);
 	return rc;
 }
 
 static void object_free(struct object *o)
 {
+	if (o->has_changes)
+		chain_close(&o->changes);
+	if (o->has_deletes)
+		chain_close(&o->deletes);
 	centry_destroy(&o->jsonl);
 	centry_destroy(&o->csv);
 	free(o->schema.data);
@@ -268,41 +326,119 @@ static int open_cache(struct mount *m)
 	return 0;
 }
 
-/* Lists and describes every object, filling m->objects and "tables". */
+/* Describes every table the source has: the catalogue a spec is checked
+ * against. Returns 0 or 1 (message printed). */
+static int describe_all(struct mount *m, char **names, struct table_info ***infos)
+{
+	size_t n = 0;
+
+	while (names[n])
+		n++;
+	*infos = calloc(n + 1, sizeof(**infos));
+	if (!*infos)
+		return 1;
+	for (size_t i = 0; i < n; i++) {
+		int rc = source_describe(m->http, names[i], &(*infos)[i]);
+
+		if (rc) {
+			fprintf(stderr, "lakeflowfs: cannot describe table '%s' at %s: %s\n",
+				names[i], m->url, strerror(-rc));
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* Checks the spec against the tables the source has. Returns 0 or 2. */
+static int check_spec(struct mount *m, char **names, struct table_info **infos)
+{
+	enum ingestion types[64];
+	char err[512];
+	size_t n = 0;
+
+	while (names[n] && n < 64) {
+		types[n] = infos[n]->ingestion;
+		n++;
+	}
+	if (spec_validate(m->opt->spec, (const char *const *)names, types, n,
+			  m->opt->allow_list, err, sizeof(err))) {
+		fprintf(stderr, "lakeflowfs: %s\n", err);
+		return 2;
+	}
+	return 0;
+}
+
+/* The description of table name among infos, handed over (NULLed). */
+static struct table_info *take_info(char **names, struct table_info **infos,
+				    const char *name)
+{
+	for (size_t i = 0; names[i]; i++) {
+		if (infos[i] && strcmp(names[i], name) == 0) {
+			struct table_info *t = infos[i];
+
+			infos[i] = NULL;
+			return t;
+		}
+	}
+	return NULL;
+}
+
+/* Makes the objects: the spec's tables, or every table of the source. */
+static int make_objects(struct mount *m, char **names, struct table_info **infos)
+{
+	const struct spec *sp = m->opt->spec;
+	size_t n = 0, want;
+	struct buf tables;
+	int rc = 0;
+
+	while (names[n])
+		n++;
+	want = sp ? sp->ntables : n;
+	m->objects = calloc(want ? want : 1, sizeof(*m->objects));
+	if (!m->objects)
+		return 1;
+	for (size_t i = 0; rc == 0 && i < want; i++) {
+		const struct spec_table *st = sp ? &sp->tables[i] : NULL;
+		const char *name = st ? st->source_table : names[i];
+		struct table_info *info = take_info(names, infos, name);
+
+		/* A table mounted twice gets a description of its own. */
+		if (!info && source_describe(m->http, name, &info))
+			return 1;
+		rc = object_init(m, &m->objects[m->nobjects++], info, st);
+	}
+	if (rc)
+		return 1;
+	buf_init(&tables, 0);
+	for (size_t i = 0; i < n; i++)
+		buf_printf(&tables, "%s\n", names[i]);
+	m->tables.len = tables.len;
+	m->tables.data = buf_steal(&tables);
+	return 0;
+}
+
+/* Lists and describes the source, checks the spec, makes the objects. */
 static int discover(struct mount *m)
 {
+	struct table_info **infos = NULL;
 	char **names = NULL;
-	struct buf tables;
-	size_t n = 0;
 	int rc;
 
 	rc = source_list_tables(m->http, &names);
 	if (rc) {
 		explain_failure(m, rc);
-		return -1;
+		return 1;
 	}
-	while (names[n])
-		n++;
-	m->objects = calloc(n ? n : 1, sizeof(*m->objects));
-	buf_init(&tables, 0);
-	for (size_t i = 0; m->objects && i < n; i++) {
-		struct table_info *info;
-
-		rc = source_describe(m->http, names[i], &info);
-		if (rc) {
-			fprintf(stderr, "lakeflowfs: cannot describe table '%s' at %s: %s\n",
-				names[i], m->url, strerror(-rc));
-			break;
-		}
-		rc = object_init(m, &m->objects[m->nobjects++], info);
-		if (rc)
-			break;
-		buf_printf(&tables, "%s\n", names[i]);
-	}
+	rc = describe_all(m, names, &infos);
+	if (rc == 0 && m->opt->spec)
+		rc = check_spec(m, names, infos);
+	if (rc == 0)
+		rc = make_objects(m, names, infos);
+	for (size_t i = 0; infos && names[i]; i++)
+		table_info_free(infos[i]);
+	free(infos);
 	source_names_free(names);
-	m->tables.len = tables.len;
-	m->tables.data = buf_steal(&tables);
-	return m->objects && rc == 0 ? 0 : -1;
+	return rc;
 }
 
 int mount_init(struct mount *m, struct options *opt, int builtin)
@@ -310,10 +446,10 @@ int mount_init(struct mount *m, struct options *opt, int builtin)
 	m->opt = opt;
 	m->started_us = isotime_now_us();
 	if (builtin ? start_builtin(m) : !(m->url = strdup(opt->url)))
-		return -1;
-	if (connect_http(m) || open_cache(m) || discover(m))
-		return -1;
-	return 0;
+		return 1;
+	if (connect_http(m) || open_cache(m))
+		return 1;
+	return discover(m);
 }
 
 void mount_release(struct mount *m)

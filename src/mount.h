@@ -14,6 +14,7 @@
 #include <stddef.h>
 
 #include "cache.h"
+#include "chain.h"
 #include "http.h"
 #include "options.h"
 #include "source.h"
@@ -35,6 +36,11 @@ struct object {
 	struct memfile metadata;  /* metadata.json */
 	struct centry jsonl;      /* snapshot.jsonl */
 	struct centry csv;        /* snapshot.csv, made from jsonl */
+	struct chain changes;     /* changes/, when has_changes */
+	struct chain deletes;     /* deletes/, when has_deletes */
+	int has_changes;
+	int has_deletes;
+	const struct spec_table *spec; /* its pipeline spec entry, or NULL */
 	struct mount *m;
 };
 
@@ -51,9 +57,10 @@ struct mount {
 };
 
 /*
- * Builds the state into m (zeroed by the caller, who owns it). Returns 0 or
- * -1 with the reason printed. mount_release() frees what it holds, also
- * after a failed mount_init().
+ * Builds the state into m (zeroed by the caller, who owns it). Returns 0,
+ * or the exit status for the failure with the reason printed: 2 for a
+ * configuration the source refutes (the spec), 1 for anything else.
+ * mount_release() frees what it holds, also after a failed mount_init().
  */
 int mount_init(struct mount *m, struct options *opt, int builtin);
 void mount_release(struct mount *m);

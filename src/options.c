@@ -21,6 +21,7 @@
 #define DEFAULT_SNAPSHOT_TTL 300
 #define DEFAULT_TIMEOUT 30
 #define DEFAULT_RETRIES 5
+#define DEFAULT_REFRESH 30
 
 enum { KEY_HELP, KEY_VERSION };
 
@@ -34,6 +35,8 @@ static const struct fuse_opt option_spec[] = {
 	OPTION("snapshot_ttl=%s", snapshot_ttl_s),
 	OPTION("timeout=%s", timeout_s),
 	OPTION("retries=%s", retries_s),
+	OPTION("refresh=%s", refresh_s),
+	OPTION("spec=%s", spec_file),
 	OPTION("password=%s", password),
 	OPTION("insecure", insecure),
 	OPTION("debug", debug),
@@ -59,6 +62,10 @@ void options_usage(FILE *out)
 	      "    -o timeout=TIME        limit for one HTTP attempt (default 30s)\n"
 	      "    -o retries=N           HTTP attempts in all for 429/500/503 and\n"
 	      "                           transport errors (default 5)\n"
+	      "    -o spec=FILE           pipeline spec (JSON): which tables to mount, under\n"
+	      "                           which names, with which options\n"
+	      "    -o refresh=TIME        least time between two refreshes of a changes/\n"
+	      "                           or deletes/ listing (default 30s; 0: every listing)\n"
 	      "    -o insecure            do not verify TLS certificates (not advised)\n"
 	      "    -o debug               log every request and decision\n"
 	      "TIME is seconds, or a number with a unit: 90s, 5m, 2h, 1d.\n"
@@ -322,6 +329,12 @@ static int resolve_numbers(struct options *o)
 	o->snapshot_ttl = DEFAULT_SNAPSHOT_TTL;
 	o->timeout = DEFAULT_TIMEOUT;
 	o->retries = DEFAULT_RETRIES;
+	o->refresh = DEFAULT_REFRESH;
+	if (o->refresh_s && parse_duration(o->refresh_s, &o->refresh)) {
+		fprintf(stderr, "lakeflowfs: refresh: '%s' is not a duration "
+			"(seconds, or a number with s, m, h or d)\n", o->refresh_s);
+		return -1;
+	}
 	if (o->snapshot_ttl_s && parse_duration(o->snapshot_ttl_s, &o->snapshot_ttl)) {
 		fprintf(stderr, "lakeflowfs: snapshot_ttl: '%s' is not a duration "
 			"(seconds, or a number with s, m, h or d)\n", o->snapshot_ttl_s);
@@ -366,6 +379,17 @@ static int resolve_cache_dir(struct options *o)
 	return set_string(&o->cache_dir, path) ? -1 : 0;
 }
 
+static int load_spec(struct options *o)
+{
+	char err[512];
+
+	if (spec_load(o->spec_file, &o->spec, err, sizeof(err))) {
+		fprintf(stderr, "lakeflowfs: %s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
 int options_resolve(struct options *o, int *builtin)
 {
 	if (o->connection && load_connection(o))
@@ -375,6 +399,10 @@ int options_resolve(struct options *o, int *builtin)
 		return -1;
 	if (resolve_credentials(o, *builtin) || resolve_numbers(o) ||
 	    resolve_cache_dir(o))
+		return -1;
+	if (o->spec_file && load_spec(o))
+		return -1;
+	if (*builtin && !o->allow_list && set_string(&o->allow_list, "num_rows"))
 		return -1;
 	if (o->insecure)
 		fprintf(stderr, "lakeflowfs: warning: insecure: TLS certificates "
@@ -386,7 +414,8 @@ void options_free(struct options *o)
 {
 	char **strings[] = { &o->url, &o->username, &o->password_file,
 			     &o->connection, &o->cache_dir, &o->snapshot_ttl_s,
-			     &o->timeout_s, &o->retries_s, &o->password,
+			     &o->timeout_s, &o->retries_s, &o->refresh_s,
+			     &o->spec_file, &o->password,
 			     &o->secret, &o->allow_list };
 
 	for (size_t i = 0; i < sizeof(strings) / sizeof(strings[0]); i++) {
@@ -396,4 +425,6 @@ void options_free(struct options *o)
 		*strings[i] = NULL;
 	}
 	table_opts_free(&o->table);
+	spec_free(o->spec);
+	o->spec = NULL;
 }

@@ -14,6 +14,7 @@
 #include <fuse.h>
 
 #include "source.h"
+#include "spec.h"
 
 struct options {
 	/* as given with -o (strings, validated by options_resolve) */
@@ -25,6 +26,8 @@ struct options {
 	char *snapshot_ttl_s;
 	char *timeout_s;
 	char *retries_s;
+	char *refresh_s;
+	char *spec_file;
 	char *password;    /* set only to refuse it with a clear message */
 	int insecure;
 	int debug;
@@ -37,6 +40,8 @@ struct options {
 	long snapshot_ttl; /* seconds */
 	long timeout;      /* seconds, per HTTP attempt */
 	int retries;       /* HTTP attempts in all */
+	long refresh;      /* seconds between refreshes of changes/ */
+	struct spec *spec; /* the pipeline spec, or NULL */
 	struct table_opts table; /* options applied to every table */
 };
 

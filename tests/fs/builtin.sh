@@ -15,11 +15,14 @@ users
 orders
 metrics" "$(cat "$M/tables")" "tables file"
 
+# Snapshot objects have no changes/; only cdc_with_deletes has deletes/.
+files="metadata.json schema.json snapshot.csv snapshot.jsonl"
+assert_eq "$files" "$(ls "$M/products" | xargs)" "ls products"
+for o in events users metrics; do
+	assert_eq "changes $files" "$(ls "$M/$o" | xargs)" "ls $o"
+done
+assert_eq "changes deletes $files" "$(ls "$M/orders" | xargs)" "ls orders"
 for o in products events users orders metrics; do
-	assert_eq "metadata.json
-schema.json
-snapshot.csv
-snapshot.jsonl" "$(ls "$M/$o")" "ls $o"
 	f=$M/$o/snapshot.jsonl
 	jq -e 'type == "object"' "$f" >/dev/null || fail "$o: a line is not a JSON object"
 	assert_eq "$(wc -c <"$f")" "$(stat -c %s "$f")" "$o: stat size vs bytes read"
