@@ -409,9 +409,10 @@ static int make_objects(struct mount *m, char **names, struct table_info **infos
 	}
 	if (rc)
 		return 1;
+	/* "tables" lists what is mounted: with a spec, its directories. */
 	buf_init(&tables, 0);
-	for (size_t i = 0; i < n; i++)
-		buf_printf(&tables, "%s\n", names[i]);
+	for (size_t i = 0; i < m->nobjects; i++)
+		buf_printf(&tables, "%s\n", m->objects[i].dir);
 	m->tables.len = tables.len;
 	m->tables.data = buf_steal(&tables);
 	return 0;

@@ -259,3 +259,71 @@ fetch_pages() {
 		_pg=$_next
 	done
 }
+
+
+# ---- helpers for the incremental tests (tests/fs/incr_*.sh) ----
+
+# api_write [curl options...] PATH: an authenticated write that retries the
+# injected 429/500/503 answers (the server draws them before it handles the
+# request, so a retry never applies a write twice). Prints the answer's
+# "record", compact; fails on any other status >= 400.
+api_write() {
+	for _ in $(seq 50); do
+		_wb=$(api -w '\n%{http_code}' "$@") || fail "curl $*"
+		_wc=$(printf '%s' "$_wb" | tail -n 1)
+		case $_wc in
+		429 | 500 | 503) continue ;;
+		2??)
+			printf '%s' "$_wb" | sed '$d' | jq -c .record
+			return 0
+			;;
+		*) fail "$*: HTTP $_wc: $(printf '%s' "$_wb" | sed '$d')" ;;
+		esac
+	done
+	fail "$*: still failing after 50 tries"
+}
+
+# api_all_path PATH [QUERY]: like api_all_records, for any paged API path
+# (e.g. /tables/orders/deleted_records). QUERY starts with '&'.
+api_all_path() {
+	_pp=$1
+	_pq=${2:-}
+	_pg=1
+	while [ -n "$_pg" ] && [ "$_pg" != null ]; do
+		for _ in $(seq 50); do
+			_pb=$(curl -sS -u "$CREDS" -w '\n%{http_code}' \
+				"$SERVER_URL$_pp?page=$_pg$_pq")
+			_pc=$(printf '%s' "$_pb" | tail -n 1)
+			[ "$_pc" = 200 ] && break
+		done
+		[ "$_pc" = 200 ] || fail "GET $_pp page $_pg: HTTP $_pc"
+		_pb=$(printf '%s' "$_pb" | sed '$d')
+		printf '%s' "$_pb" | jq -c '.records[]'
+		_pg=$(printf '%s' "$_pb" | jq -r '.next_page')
+	done
+}
+
+# urlq VALUE: VALUE with '+' escaped for a query string (timestamps).
+urlq() {
+	printf '%s' "$1" | sed 's/+/%2B/g'
+}
+
+# now_ts: the current time as the API writes timestamps.
+now_ts() {
+	date -u +%Y-%m-%dT%H:%M:%S.%6N+00:00
+}
+
+# cursor_token CURSOR: the offset token of a cursor, as the filesystem
+# names batches: "YYYY-MM-DDTHH:MM:SS.ffffff+00:00" -> "YYYYMMDDTHHMMSS.ffffffZ",
+# "YYYY-MM-DD" -> "YYYYMMDD", anything else "x" + lowercase hex.
+cursor_token() {
+	case $1 in
+	[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9][0-9][0-9][0-9][0-9][0-9]+00:00)
+		printf '%s\n' "$1" | sed 's/^\(....\)-\(..\)-\(..\)T\(..\):\(..\):\(..\)\.\(......\)+00:00$/\1\2\3T\4\5\6.\7Z/'
+		;;
+	[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9])
+		printf '%s\n' "$1" | tr -d -
+		;;
+	*) printf 'x%s\n' "$(printf '%s' "$1" | od -An -tx1 | tr -d ' \n')" ;;
+	esac
+}
