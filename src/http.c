@@ -22,6 +22,18 @@
 #define HTTP_POOL_MAX	    64	  /* idle handles kept for reuse */
 #define HTTP_BACKOFF_MAX_MS 30000 /* no single wait is longer */
 #define HTTP_REASON_MAX	    200	  /* bytes of a server message in the log */
+#define HTTP_CANCEL_POLL_MS 10	  /* how often a backoff wait looks at cancel */
+
+/* Reports a GET's final failure: to the log, or into *why when given. */
+#define http_fail(why, ...)                                                    \
+	do {                                                                   \
+		if (why) {                                                     \
+			buf_reset(why);                                        \
+			(void)buf_printf(why, __VA_ARGS__);                    \
+		} else {                                                       \
+			lf_err(__VA_ARGS__);                                   \
+		}                                                              \
+	} while (0)
 
 /* One easy handle and its error text; pooled with its connections. */
 struct http_handle {
@@ -47,7 +59,8 @@ struct http_client {
 struct http_sink {
 	struct buf *body;
 	size_t max;
-	int too_big; /* 1: over the cap; 2: out of memory */
+	int too_big;	   /* 1: over the cap; 2: out of memory */
+	const int *cancel; /* may be NULL */
 };
 
 static pthread_once_t http_once = PTHREAD_ONCE_INIT;
@@ -77,6 +90,7 @@ void http_config_defaults(struct http_config *cfg)
 	cfg->attempts = 5;
 	cfg->backoff_ms = 200;
 	cfg->max_response = (size_t)64 << 20;
+	cfg->parallel = 8;
 }
 
 /* Copies base_url with any "user:password@" left out, for the log. */
@@ -116,7 +130,8 @@ int http_client_new(const struct http_config *cfg, struct http_client **out)
 	int rc;
 
 	*out = NULL;
-	if (!cfg->base_url || cfg->attempts < 1)
+	if (!cfg->base_url || cfg->attempts < 1 || cfg->parallel < 1 ||
+	    cfg->parallel > HTTP_PARALLEL_MAX)
 		return -EINVAL;
 	rc = http_init_curl();
 	if (rc)
@@ -252,11 +267,18 @@ static void http_handle_put(struct http_client *c, struct http_handle *h)
 	http_handle_free(h);
 }
 
+static int http_cancelled(const int *cancel)
+{
+	return cancel && __atomic_load_n(cancel, __ATOMIC_ACQUIRE);
+}
+
 static size_t http_write(char *ptr, size_t size, size_t nmemb, void *data)
 {
 	struct http_sink *sink = data;
 	size_t n = size * nmemb;
 
+	if (http_cancelled(sink->cancel))
+		return 0;
 	if (sink->max && n > sink->max - sink->body->len) {
 		sink->too_big = 1;
 		return 0;
@@ -288,11 +310,37 @@ static uint64_t http_random(struct http_client *c)
 	return x;
 }
 
+/* Aborts a transfer whose GET was cancelled (curl calls this often). */
+static int http_xferinfo(void *data, curl_off_t dltotal, curl_off_t dlnow,
+			 curl_off_t ultotal, curl_off_t ulnow)
+{
+	const struct http_sink *sink = data;
+
+	(void)dltotal, (void)dlnow, (void)ultotal, (void)ulnow;
+	return http_cancelled(sink->cancel);
+}
+
+/* Sleeps ms, in slices short enough to notice a cancel soon. */
+static void http_sleep(long ms, const int *cancel)
+{
+	struct timespec ts;
+
+	while (ms > 0 && !http_cancelled(cancel)) {
+		long slice = cancel && ms > HTTP_CANCEL_POLL_MS
+				 ? HTTP_CANCEL_POLL_MS
+				 : ms;
+		ts.tv_sec = slice / 1000;
+		ts.tv_nsec = (slice % 1000) * 1000000L;
+		while (nanosleep(&ts, &ts) && errno == EINTR)
+			;
+		ms -= slice;
+	}
+}
+
 /* Waits before retry number n (1-based): backoff doubled, plus 0..50%. */
-static void http_backoff(struct http_client *c, int n)
+static void http_backoff(struct http_client *c, int n, const int *cancel)
 {
 	long ms = c->cfg.backoff_ms;
-	struct timespec ts;
 	int i;
 
 	for (i = 1; i < n && ms < HTTP_BACKOFF_MAX_MS; i++)
@@ -302,10 +350,7 @@ static void http_backoff(struct http_client *c, int n)
 	if (ms <= 0)
 		return;
 	ms += (long)(http_random(c) % (uint64_t)(ms / 2 + 1));
-	ts.tv_sec = ms / 1000;
-	ts.tv_nsec = (ms % 1000) * 1000000L;
-	while (nanosleep(&ts, &ts) && errno == EINTR)
-		;
+	http_sleep(ms, cancel);
 }
 
 static void http_count(struct http_client *c, int retry, int failed,
@@ -381,7 +426,8 @@ static int http_curl_errno(CURLcode cc)
 
 /* Logs the final failure of a GET once: the server's message if any. */
 static void http_log_status(struct http_client *c, const char *path,
-			    long status, const struct buf *body)
+			    long status, const struct buf *body,
+			    struct buf *why)
 {
 	struct json_object *root = NULL, *msg = NULL;
 	const char *text = NULL;
@@ -393,10 +439,10 @@ static void http_log_status(struct http_client *c, const char *path,
 	    json_object_is_type(msg, json_type_string))
 		text = json_object_get_string(msg);
 	if (text)
-		lf_err("GET %s%s: HTTP %ld: %.*s", c->log_base, path, status,
-		       HTTP_REASON_MAX, text);
+		http_fail(why, "GET %s%s: HTTP %ld: %.*s", c->log_base, path,
+			  status, HTTP_REASON_MAX, text);
 	else
-		lf_err("GET %s%s: HTTP %ld", c->log_base, path, status);
+		http_fail(why, "GET %s%s: HTTP %ld", c->log_base, path, status);
 	json_object_put(root);
 }
 
@@ -417,6 +463,14 @@ static CURLcode http_perform(struct http_handle *h, const char *url,
 	if (cc == CURLE_OK)
 		cc = curl_easy_setopt(h->curl, CURLOPT_WRITEDATA, sink);
 	if (cc == CURLE_OK)
+		cc = curl_easy_setopt(h->curl, CURLOPT_NOPROGRESS,
+				      sink->cancel ? 0L : 1L);
+	if (cc == CURLE_OK)
+		cc = curl_easy_setopt(h->curl, CURLOPT_XFERINFOFUNCTION,
+				      http_xferinfo);
+	if (cc == CURLE_OK)
+		cc = curl_easy_setopt(h->curl, CURLOPT_XFERINFODATA, sink);
+	if (cc == CURLE_OK)
 		cc = curl_easy_perform(h->curl);
 	if (cc == CURLE_OK)
 		curl_easy_getinfo(h->curl, CURLINFO_RESPONSE_CODE, status);
@@ -426,26 +480,32 @@ static CURLcode http_perform(struct http_handle *h, const char *url,
 /* Runs up to cfg.attempts tries of one GET; logs the final failure. */
 static int http_attempts(struct http_client *c, struct http_handle *h,
 			 const char *url, const char *path, struct buf *body,
-			 long *status)
+			 long *status, const int *cancel, struct buf *why)
 {
-	struct http_sink sink = {body, c->cfg.max_response, 0};
+	struct http_sink sink = {body, c->cfg.max_response, 0, cancel};
 	CURLcode cc = CURLE_OK;
 	int n;
 
 	for (n = 0; n < c->cfg.attempts; n++) {
 		if (n)
-			http_backoff(c, n);
+			http_backoff(c, n, cancel);
+		if (http_cancelled(cancel))
+			return -ECANCELED;
 		cc = http_perform(h, url, &sink, status);
 		http_count(c, n > 0,
 			   cc != CURLE_OK || *status < 200 || *status >= 300,
 			   body->len);
+		if (http_cancelled(cancel))
+			return -ECANCELED;
 		if (sink.too_big == 2) {
-			lf_err("GET %s%s: out of memory", c->log_base, path);
+			http_fail(why, "GET %s%s: out of memory", c->log_base,
+				  path);
 			return -ENOMEM;
 		}
 		if (sink.too_big) {
-			lf_err("GET %s%s: response larger than %zu bytes",
-			       c->log_base, path, sink.max);
+			http_fail(why,
+				  "GET %s%s: response larger than %zu bytes",
+				  c->log_base, path, sink.max);
 			return -E2BIG;
 		}
 		if (cc == CURLE_OK && *status >= 200 && *status < 300)
@@ -460,16 +520,22 @@ static int http_attempts(struct http_client *c, struct http_handle *h,
 			 cc == CURLE_OK ? *status : (long)cc);
 	}
 	if (cc != CURLE_OK) {
-		lf_err("GET %s%s: %s", c->log_base, path,
-		       h->errbuf[0] ? h->errbuf : curl_easy_strerror(cc));
+		http_fail(why, "GET %s%s: %s", c->log_base, path,
+			  h->errbuf[0] ? h->errbuf : curl_easy_strerror(cc));
 		return http_curl_errno(cc);
 	}
-	http_log_status(c, path, *status, body);
+	http_log_status(c, path, *status, body, why);
 	return http_status_errno(*status);
 }
 
 int http_get(struct http_client *c, const char *path, struct buf *body,
 	     long *status)
+{
+	return http_get_cancel(c, path, body, status, NULL, NULL);
+}
+
+int http_get_cancel(struct http_client *c, const char *path, struct buf *body,
+		    long *status, const int *cancel, struct buf *why)
 {
 	struct http_handle *h = NULL;
 	struct buf url;
@@ -485,13 +551,18 @@ int http_get(struct http_client *c, const char *path, struct buf *body,
 	rc = http_handle_get(c, &h);
 	if (rc)
 		goto out;
-	rc = http_attempts(c, h, url.data, path, body, &st);
+	rc = http_attempts(c, h, url.data, path, body, &st, cancel, why);
 	http_handle_put(c, h);
 out:
 	if (status)
 		*status = st;
 	buf_free(&url);
 	return rc;
+}
+
+int http_parallel(const struct http_client *c)
+{
+	return c->cfg.parallel;
 }
 
 int http_escape(const char *s, struct buf *out)

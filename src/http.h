@@ -26,7 +26,10 @@ struct http_config {
 	long backoff_ms;        /* first retry delay, doubled each time (default 200) */
 	size_t max_response;    /* body cap in bytes (default 64 MiB) */
 	int insecure;           /* 1: skip TLS verification */
+	int parallel;           /* pages in flight per read, 1..HTTP_PARALLEL_MAX (default 8) */
 };
+
+#define HTTP_PARALLEL_MAX 64
 
 struct http_client;
 
@@ -47,6 +50,21 @@ void http_client_free(struct http_client *c);
  */
 int http_get(struct http_client *c, const char *path, struct buf *body,
 	     long *status);
+
+/*
+ * http_get() for a GET whose answer may turn out not to be needed (a page
+ * fetched ahead). It gives up as soon as *cancel (read atomically, set by
+ * another thread) is non-zero: before an attempt, during a backoff wait and
+ * during a transfer, and then returns -ECANCELED and reports nothing. When
+ * why is not NULL, a final failure is not logged but put in why as the
+ * one line http_get() would log (URL and reason), for the caller to log if
+ * the answer mattered. cancel and why may be NULL.
+ */
+int http_get_cancel(struct http_client *c, const char *path, struct buf *body,
+		    long *status, const int *cancel, struct buf *why);
+
+/* cfg.parallel of the client: how many pages a read may fetch at once. */
+int http_parallel(const struct http_client *c);
 
 /* URL-encodes s for a query string into out (appends). */
 int http_escape(const char *s, struct buf *out);

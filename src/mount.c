@@ -287,6 +287,7 @@ static int connect_http(struct mount *m)
 	hc.connect_timeout_ms = (m->opt->timeout < 10 ? m->opt->timeout : 10) * 1000;
 	hc.attempts = m->opt->retries;
 	hc.insecure = m->opt->insecure;
+	hc.parallel = m->opt->parallel;
 	if (http_client_new(&hc, &m->http)) {
 		fprintf(stderr, "lakeflowfs: cannot set up the HTTP client\n");
 		return -1;

@@ -22,6 +22,7 @@
 #define DEFAULT_TIMEOUT 30
 #define DEFAULT_RETRIES 5
 #define DEFAULT_REFRESH 30
+#define DEFAULT_PARALLEL 8
 
 enum { KEY_HELP, KEY_VERSION };
 
@@ -36,6 +37,7 @@ static const struct fuse_opt option_spec[] = {
 	OPTION("timeout=%s", timeout_s),
 	OPTION("retries=%s", retries_s),
 	OPTION("refresh=%s", refresh_s),
+	OPTION("parallel=%s", parallel_s),
 	OPTION("spec=%s", spec_file),
 	OPTION("password=%s", password),
 	OPTION("insecure", insecure),
@@ -66,6 +68,7 @@ void options_usage(FILE *out)
 	      "                           which names, with which options\n"
 	      "    -o refresh=TIME        least time between two refreshes of a changes/\n"
 	      "                           or deletes/ listing (default 30s; 0: every listing)\n"
+	      "    -o parallel=N          page requests in flight per read (default 8)\n"
 	      "    -o insecure            do not verify TLS certificates (not advised)\n"
 	      "    -o debug               log every request and decision\n"
 	      "TIME is seconds, or a number with a unit: 90s, 5m, 2h, 1d.\n"
@@ -330,10 +333,19 @@ static int resolve_numbers(struct options *o)
 	o->timeout = DEFAULT_TIMEOUT;
 	o->retries = DEFAULT_RETRIES;
 	o->refresh = DEFAULT_REFRESH;
+	o->parallel = DEFAULT_PARALLEL;
 	if (o->refresh_s && parse_duration(o->refresh_s, &o->refresh)) {
 		fprintf(stderr, "lakeflowfs: refresh: '%s' is not a duration "
 			"(seconds, or a number with s, m, h or d)\n", o->refresh_s);
 		return -1;
+	}
+	if (o->parallel_s) {
+		if (parse_long(o->parallel_s, 1, 64, &v)) {
+			fprintf(stderr, "lakeflowfs: parallel: '%s' is not a whole number "
+				"of requests between 1 and 64\n", o->parallel_s);
+			return -1;
+		}
+		o->parallel = (int)v;
 	}
 	if (o->snapshot_ttl_s && parse_duration(o->snapshot_ttl_s, &o->snapshot_ttl)) {
 		fprintf(stderr, "lakeflowfs: snapshot_ttl: '%s' is not a duration "
@@ -415,7 +427,7 @@ void options_free(struct options *o)
 	char **strings[] = { &o->url, &o->username, &o->password_file,
 			     &o->connection, &o->cache_dir, &o->snapshot_ttl_s,
 			     &o->timeout_s, &o->retries_s, &o->refresh_s,
-			     &o->spec_file, &o->password,
+			     &o->parallel_s, &o->spec_file, &o->password,
 			     &o->secret, &o->allow_list };
 
 	for (size_t i = 0; i < sizeof(strings) / sizeof(strings[0]); i++) {

@@ -27,6 +27,7 @@ struct options {
 	char *timeout_s;
 	char *retries_s;
 	char *refresh_s;
+	char *parallel_s;
 	char *spec_file;
 	char *password;    /* set only to refuse it with a clear message */
 	int insecure;
@@ -41,6 +42,7 @@ struct options {
 	long timeout;      /* seconds, per HTTP attempt */
 	int retries;       /* HTTP attempts in all */
 	long refresh;      /* seconds between refreshes of changes/ */
+	int parallel;      /* page requests in flight per read */
 	struct spec *spec; /* the pipeline spec, or NULL */
 	struct table_opts table; /* options applied to every table */
 };

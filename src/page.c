@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * page: parsing and checking one page of records. See page.h. It owns the
- * shape checks of a records answer; the paging loop lives in source.c.
+ * shape checks of a records answer; the paging loop lives in read.c.
  */
 #include "page.h"
 

@@ -1,14 +1,17 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * read: the connector's reads over the HTTP client. See source.h. It owns
- * the one paging loop and everything built on it: snapshots, and the
- * incremental batches with their cursors, caps (init_ts, max_records_per_batch,
- * num_rows) and metrics windows. It writes records to a stream and never
- * touches FUSE, the cache, file names or offset tokens.
+ * the one paging loop (pages fetched in parallel by short-lived worker
+ * threads, written strictly in order by the caller) and everything built on
+ * it: snapshots, and the incremental batches with their cursors, caps
+ * (init_ts, max_records_per_batch, num_rows) and metrics windows. It writes
+ * records to a stream and never touches FUSE, the cache, file names or
+ * offset tokens.
  */
 #include "source.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -79,40 +82,233 @@ static int query_add_long(struct buf *q, const char *key, long value)
 	return query_add(q, key, num);
 }
 
+/* ------------------------------------------------------ parallel pages --- */
+
+/*
+ * A paged read fetches up to http_parallel() pages at once, speculatively
+ * (pages p..p+n-1 while page p is the next to write), in worker threads
+ * that each parse their page and serialize its records. The calling thread
+ * takes the pages strictly in order and alone decides, page by page, what
+ * is written and when to stop, exactly as a one-at-a-time loop would; what
+ * was fetched past the stop is discarded, and what is still in flight is
+ * cancelled. At most n pages are held at any time, fetched or in flight.
+ */
+
+/* One fetched page, as a worker hands it to the writer. Owns everything. */
+struct fetched {
+	long page; /* 0: the slot is empty */
+	int rc;	   /* 0, or -errno: the GET or the page failed */
+	struct buf path;
+	struct buf why; /* when rc is set: the line to log, URL and reason */
+	struct page pg;
+	struct buf text; /* the records' JSON lines, back to back */
+	size_t *ends;	 /* ends[i]: where record i's line ends in text */
+};
+
+struct pager {
+	struct reader *r;
+	const char *base;
+	const char *query;
+	pthread_mutex_t lock;
+	pthread_cond_t filled; /* a worker put a page in its slot */
+	pthread_cond_t freed;  /* the writer took a page, or stop was set */
+	struct fetched *slots; /* page p waits in slots[p % n] */
+	int n;		       /* pages fetched or in flight at most */
+	long next_fetch;       /* the next page a worker takes */
+	long next_write;       /* the page the writer waits for */
+	int stop;	       /* the writer is done: workers leave */
+	int cancel;	       /* the same, for http_get_cancel() */
+};
+
+static void fetched_free(struct fetched *f)
+{
+	buf_free(&f->path);
+	buf_free(&f->why);
+	page_free(&f->pg);
+	buf_free(&f->text);
+	free(f->ends);
+	memset(f, 0, sizeof(*f));
+}
+
+/* Serializes the records of f's page, one JSON line each, into f->text. */
+static int fetched_lines(struct fetched *f)
+{
+	size_t i;
+	int rc = 0;
+
+	if (!f->pg.nrecords)
+		return 0;
+	f->ends = malloc(f->pg.nrecords * sizeof(*f->ends));
+	if (!f->ends)
+		return -ENOMEM;
+	for (i = 0; i < f->pg.nrecords && !rc; i++) {
+		const char *json = page_record_json(&f->pg, i);
+
+		rc = json ? buf_puts(&f->text, json) : -ENOMEM;
+		if (!rc)
+			rc = buf_putc(&f->text, '\n');
+		f->ends[i] = f->text.len;
+	}
+	return rc;
+}
+
+/* Fetches, parses and serializes one page into f (a worker's part). */
+static void fetch_one(struct pager *p, long page, struct fetched *f)
+{
+	struct reader *r = p->r;
+	struct buf body;
+	int rc;
+
+	memset(f, 0, sizeof(*f));
+	f->page = page;
+	buf_init(&f->path, 0);
+	buf_init(&f->why, 0);
+	buf_init(&f->text, 0);
+	buf_init(&body, 0);
+	rc = buf_printf(&f->path, "%s?%s%spage=%ld", p->base, p->query,
+			*p->query ? "&" : "", page);
+	if (!rc)
+		rc = http_get_cancel(r->c, f->path.data, &body, NULL,
+				     &p->cancel, &f->why);
+	if (rc)
+		goto out;
+	rc = page_parse(body.data, body.len, &r->keys, &f->pg);
+	if (rc == -EINVAL)
+		(void)buf_printf(&f->why, "GET %s: %s", f->path.data,
+				 f->pg.error);
+	if (!rc)
+		rc = fetched_lines(f);
+out:
+	buf_free(&body);
+	f->rc = rc == -ENOMEM || rc == -ECANCELED ? rc : rc ? -EIO : 0;
+}
+
+/* A worker: takes the next page while the window has room, until stop. */
+static void *pager_worker(void *arg)
+{
+	struct pager *p = arg;
+	struct fetched f;
+	long page;
+
+	pthread_mutex_lock(&p->lock);
+	for (;;) {
+		while (!p->stop && p->next_fetch >= p->next_write + p->n)
+			pthread_cond_wait(&p->freed, &p->lock);
+		if (p->stop)
+			break;
+		page = p->next_fetch++;
+		pthread_mutex_unlock(&p->lock);
+		fetch_one(p, page, &f);
+		pthread_mutex_lock(&p->lock);
+		if (p->stop) {
+			fetched_free(&f);
+			break;
+		}
+		p->slots[page % p->n] = f;
+		pthread_cond_signal(&p->filled);
+	}
+	pthread_mutex_unlock(&p->lock);
+	return NULL;
+}
+
+/* The writer's wait for the next page in order; f then owns it. */
+static void pager_take(struct pager *p, long page, struct fetched *f)
+{
+	struct fetched *slot = &p->slots[page % p->n];
+
+	pthread_mutex_lock(&p->lock);
+	while (slot->page != page)
+		pthread_cond_wait(&p->filled, &p->lock);
+	*f = *slot;
+	memset(slot, 0, sizeof(*slot));
+	pthread_mutex_unlock(&p->lock);
+}
+
+/* The writer goes on to page: the window moves, one more page may go. */
+static void pager_advance(struct pager *p, long page)
+{
+	pthread_mutex_lock(&p->lock);
+	p->next_write = page;
+	pthread_cond_broadcast(&p->freed);
+	pthread_mutex_unlock(&p->lock);
+}
+
+/* Starts the workers for pages first, first + 1, ...; returns how many. */
+static int pager_start(struct pager *p, struct reader *r, const char *base,
+		       const char *query, long first, pthread_t *th)
+{
+	int i;
+
+	memset(p, 0, sizeof(*p));
+	p->r = r;
+	p->base = base;
+	p->query = query;
+	p->n = http_parallel(r->c);
+	p->next_fetch = p->next_write = first;
+	p->slots = calloc((size_t)p->n, sizeof(*p->slots));
+	if (!p->slots)
+		return 0;
+	pthread_mutex_init(&p->lock, NULL);
+	pthread_cond_init(&p->filled, NULL);
+	pthread_cond_init(&p->freed, NULL);
+	for (i = 0; i < p->n; i++)
+		if (pthread_create(&th[i], NULL, pager_worker, p))
+			break;
+	return i;
+}
+
+/* Stops and joins the workers, cancelling their GETs; frees what is left. */
+static void pager_stop(struct pager *p, pthread_t *th, int nth)
+{
+	int i;
+
+	if (!p->slots)
+		return;
+	pthread_mutex_lock(&p->lock);
+	p->stop = 1;
+	__atomic_store_n(&p->cancel, 1, __ATOMIC_RELEASE);
+	pthread_cond_broadcast(&p->freed);
+	pthread_mutex_unlock(&p->lock);
+	for (i = 0; i < nth; i++)
+		pthread_join(th[i], NULL);
+	for (i = 0; i < p->n; i++)
+		fetched_free(&p->slots[i]);
+	free(p->slots);
+	pthread_mutex_destroy(&p->lock);
+	pthread_cond_destroy(&p->filled);
+	pthread_cond_destroy(&p->freed);
+}
+
+/* ------------------------------------------------------------- paging --- */
+
 /* Writes the records of one page, honouring the cap and the write limit. */
-static int reader_write_page(struct reader *r, struct page *pg, int *stop)
+static int reader_write_page(struct reader *r, struct fetched *f, int *stop)
 {
 	const char *cursor = NULL, *last = NULL;
-	long before = r->written;
-	size_t i;
+	size_t i, bytes;
 
-	for (i = 0; i < pg->nrecords; i++) {
-		if (r->max_write && r->written >= r->max_write) {
+	for (i = 0; i < f->pg.nrecords; i++) {
+		if (r->max_write && r->written + (long)i >= r->max_write) {
 			*stop = 1;
 			break;
 		}
 		if (r->keys.cursor_field)
 			cursor =
-			    page_record_string(pg, i, r->keys.cursor_field);
+			    page_record_string(&f->pg, i, r->keys.cursor_field);
 		if (r->cap && cursor && strcmp(cursor, r->cap) > 0) {
 			*stop = 1;
 			break;
 		}
-		const char *json = page_record_json(pg, i);
-		if (!json)
-			return -ENOMEM;
-		if (fputs(json, r->out) == EOF || putc('\n', r->out) == EOF)
-			break;
-		r->written++;
 		last = cursor;
 	}
-	if (ferror(r->out)) {
+	bytes = i ? f->ends[i - 1] : 0;
+	if (bytes && fwrite(f->text.data, 1, bytes, r->out) != bytes) {
 		lf_err("%s: writing records: %s", r->t->name, strerror(errno));
 		return -EIO;
 	}
+	r->written += (long)i;
 	if (r->progress)
-		progress_add(&r->progress->records,
-			     (unsigned long)(r->written - before));
+		progress_add(&r->progress->records, (unsigned long)i);
 	if (last) {
 		free(r->last_cursor);
 		r->last_cursor = strdup(last);
@@ -141,38 +337,62 @@ static int reader_page_done(struct reader *r, struct page *pg)
 	return r->max_write && r->written >= r->max_write;
 }
 
-/* Fetches and writes one page; sets *next to 0 when the read is over. */
-static int fetch_page(struct reader *r, const char *path, long page, long *next)
+/* Writes the page the writer took; sets *next to 0 when the read is over. */
+static int reader_use_page(struct reader *r, struct fetched *f, long *next)
 {
-	struct page pg;
-	struct buf body;
 	int rc, stop = 0;
 
-	buf_init(&body, 0);
-	rc = http_get(r->c, path, &body, NULL);
-	if (rc) {
-		rc = rc == -ENOMEM ? rc : -EIO;
-		goto out;
-	}
-	rc = page_parse(body.data, body.len, &r->keys, &pg);
-	if (rc) {
-		lf_err("GET %s: %s", path, pg.error);
-		rc = rc == -ENOMEM ? rc : -EIO;
-		goto out;
+	*next = 0;
+	if (f->rc) {
+		if (f->why.len)
+			lf_err("%s", f->why.data);
+		else
+			lf_err("GET %s: %s", f->path.data, strerror(-f->rc));
+		return f->rc;
 	}
 	if (r->progress)
 		progress_add(&r->progress->pages, 1);
-	rc = reader_write_page(r, &pg, &stop);
+	rc = reader_write_page(r, f, &stop);
 	if (!rc && !stop)
-		stop = reader_page_done(r, &pg);
-	*next = stop ? 0 : pg.next_page;
-	if (!rc && *next && *next <= page) {
-		lf_err("GET %s: next_page %ld does not advance", path, *next);
+		stop = reader_page_done(r, &f->pg);
+	*next = stop ? 0 : f->pg.next_page;
+	if (!rc && *next && *next <= f->page) {
+		lf_err("GET %s: next_page %ld does not advance", f->path.data,
+		       *next);
 		rc = -EIO;
 	}
-	page_free(&pg);
-out:
-	buf_free(&body);
+	return rc;
+}
+
+/*
+ * Reads pages first, first + 1, ... in order with speculative fetches, to
+ * the end or a stop of r. Sets *next to 0 when the read is over, or to the
+ * page to go on from when a page's next_page was not simply the one after.
+ */
+static int pager_run(struct reader *r, const char *base, const char *query,
+		     long first, long *next)
+{
+	pthread_t th[HTTP_PARALLEL_MAX];
+	struct pager p;
+	struct fetched f;
+	long page = first;
+	int nth, rc = 0;
+
+	*next = 0;
+	nth = pager_start(&p, r, base, query, first, th);
+	if (!nth) {
+		lf_err("%s: cannot start page fetches", r->t->name);
+		rc = -EIO;
+	}
+	while (!rc) {
+		pager_take(&p, page, &f);
+		rc = reader_use_page(r, &f, next);
+		fetched_free(&f);
+		if (rc || *next != page + 1)
+			break;
+		pager_advance(&p, ++page);
+	}
+	pager_stop(&p, th, nth);
 	return rc;
 }
 
@@ -182,23 +402,14 @@ out:
  */
 static int fetch_pages(struct reader *r, const char *base, const char *query)
 {
-	struct buf path;
 	long page = 1, next = 0;
 	int rc = 0;
 
-	buf_init(&path, 0);
 	r->drained = 0;
-	while (page) {
-		buf_reset(&path);
-		rc = buf_printf(&path, "%s?%s%spage=%ld", base, query,
-				*query ? "&" : "", page);
-		if (!rc)
-			rc = fetch_page(r, path.data, page, &next);
-		if (rc)
-			break;
+	while (page && !rc) {
+		rc = pager_run(r, base, query, page, &next);
 		page = next;
 	}
-	buf_free(&path);
 	return rc;
 }
 

@@ -12,6 +12,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "check.h"
@@ -224,6 +225,74 @@ static void test_refused(void)
 	buf_free(&b);
 }
 
+static void *cancel_later(void *arg)
+{
+	usleep(50000);
+	__atomic_store_n((int *)arg, 1, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+/* A cancelled GET stops during its backoff; a failure can go to why. */
+static void test_cancel_and_why(void)
+{
+	static const struct reply r[] = {
+	    {503, "{\"error\":\"busy\"}"}, /* then cancelled */
+	    {503, "{\"error\":\"busy\"}"}, /* /b, twice */
+	    {503, "{\"error\":\"busy\"}"},
+	    {404, "{\"error\":\"no such page\"}"}, /* /c */
+	};
+	struct http_config cfg;
+	struct http_client *c = NULL;
+	struct script s;
+	struct buf b, why;
+	pthread_t th, canceller;
+	struct timespec t0, t1;
+	char url[64];
+	int port, cancel = 0;
+
+	memset(&s, 0, sizeof(s));
+	s.fd = listen_loopback(&port);
+	s.replies = r;
+	s.n = 4;
+	CHECK(s.fd >= 0);
+	pthread_create(&th, NULL, server, &s);
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d", port);
+	http_config_defaults(&cfg);
+	cfg.base_url = url;
+	cfg.attempts = 2;
+	cfg.timeout_ms = 5000;
+	cfg.backoff_ms = 10000;
+	CHECK(http_client_new(&cfg, &c) == 0);
+	buf_init(&b, 0);
+	buf_init(&why, 0);
+	cancel = 1;
+	CHECK(http_get_cancel(c, "/a", &b, NULL, &cancel, &why) == -ECANCELED);
+	cancel = 0;
+	pthread_create(&canceller, NULL, cancel_later, &cancel);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	CHECK(http_get_cancel(c, "/a", &b, NULL, &cancel, &why) == -ECANCELED);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	pthread_join(canceller, NULL);
+	CHECK(t1.tv_sec - t0.tv_sec < 2); /* not the 10 s backoff */
+	CHECK(why.len == 0);
+	http_client_free(c);
+	cfg.backoff_ms = 1;
+	CHECK(http_client_new(&cfg, &c) == 0);
+	CHECK(http_get_cancel(c, "/b", &b, NULL, NULL, &why) == -EIO);
+	CHECK(strstr(why.data, "/b: HTTP 503: busy") != NULL);
+	CHECK(http_get_cancel(c, "/c", &b, NULL, NULL, &why) == -ENOENT);
+	CHECK(strstr(why.data, "/c: HTTP 404: no such page") != NULL);
+	CHECK(http_parallel(c) == 8);
+	http_client_free(c);
+	cfg.parallel = 0;
+	CHECK(http_client_new(&cfg, &c) == -EINVAL);
+	shutdown(s.fd, SHUT_RDWR);
+	close(s.fd);
+	pthread_join(th, NULL);
+	buf_free(&b);
+	buf_free(&why);
+}
+
 static void test_escape(void)
 {
 	struct buf b;
@@ -246,5 +315,6 @@ int main(void)
 	test_give_up();
 	test_cap();
 	test_refused();
+	test_cancel_and_why();
 	return check_result();
 }

@@ -1,0 +1,188 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# bench/snapshot-read.sh: how fast a cold snapshot of orders comes through
+# the mount, against two peers reading the same pages of the same server
+# (--latency-ms 2, no faults). Not a test: it prints figures.
+#
+#   (1) cold `cat MOUNT/orders/snapshot.jsonl`: seconds, records/s, MB/s
+#   (2) sequential peer: one `curl | jq -c '.records[]'` per page, in turn
+#       (timed on the first SEQ_PAGES pages and extrapolated to all pages)
+#   (3) parallel peer: `curl --parallel --parallel-max N` into one file per page
+#   (4) the daemon's peak RSS (VmHWM) during (1), at SCALE and BIG_SCALE
+#   (5) warm re-read through the mount against `cat` of the cache file
+#   (6) `ls -l` of the object directory once materialized
+#
+# usage: bench/snapshot-read.sh [SCALE [BIG_SCALE [SEQ_PAGES]]]
+#   defaults 10000, 40000, 300. N is 8, the default of -o parallel.
+#   EXAMPLE_SERVER and LAKEFLOWFS override the binaries (default: ./).
+set -u
+SCALE=${1:-10000}
+BIG_SCALE=${2:-40000}
+SEQ_PAGES=${3:-300}
+N=8
+: "${EXAMPLE_SERVER:=./lakeflowfs-example-server}"
+: "${LAKEFLOWFS:=./lakeflowfs}"
+for b in "$EXAMPLE_SERVER" "$LAKEFLOWFS"; do
+	[ -x "$b" ] || { echo "no binary at $b (set EXAMPLE_SERVER / LAKEFLOWFS)" >&2; exit 1; }
+done
+for t in curl jq mountpoint fusermount3; do
+	command -v "$t" >/dev/null || { echo "$t is needed" >&2; exit 1; }
+done
+
+T=$(mktemp -d)
+SPID="" DPID="" MNT="$T/mnt"
+cleanup() {
+	if mountpoint -q "$MNT" 2>/dev/null; then
+		fusermount3 -u "$MNT" 2>/dev/null || fusermount3 -uz "$MNT" 2>/dev/null
+	fi
+	[ -n "$DPID" ] && kill "$DPID" 2>/dev/null && wait "$DPID" 2>/dev/null
+	[ -n "$SPID" ] && kill "$SPID" 2>/dev/null && wait "$SPID" 2>/dev/null
+	rm -rf "$T"
+}
+trap cleanup EXIT
+mkdir -p "$MNT"
+echo bench >"$T/pw"
+
+now_ns() { date +%s%N; }
+secs() { awk -v ns="$1" 'BEGIN { printf "%.3f", ns / 1e9 }'; }
+
+# start_server SCALE: sets URL.
+start_server() {
+	rm -f "$T/port"
+	"$EXAMPLE_SERVER" --port 0 --port-file "$T/port" --error-rate 0 \
+		--latency-ms 2 --seed 1 --quiet --scale "$1" &
+	SPID=$!
+	for _ in $(seq 600); do
+		[ -s "$T/port" ] && break
+		kill -0 "$SPID" 2>/dev/null || { echo "server died" >&2; exit 1; }
+		sleep 0.05
+	done
+	URL="http://127.0.0.1:$(cat "$T/port")"
+}
+
+stop_server() {
+	kill "$SPID" 2>/dev/null
+	wait "$SPID" 2>/dev/null
+	SPID=""
+}
+
+# mount_fs: mounts URL at MNT with a fresh cache; sets DPID.
+mount_fs() {
+	rm -rf "$T/cache"
+	"$LAKEFLOWFS" -f "$MNT" -o url="$URL",username=bench,password_file="$T/pw" \
+		-o cache_dir="$T/cache" 2>>"$T/daemon.log" &
+	DPID=$!
+	for _ in $(seq 600); do
+		mountpoint -q "$MNT" && return
+		kill -0 "$DPID" 2>/dev/null || { echo "lakeflowfs died:" >&2; cat "$T/daemon.log" >&2; exit 1; }
+		sleep 0.05
+	done
+	echo "timed out mounting" >&2
+	exit 1
+}
+
+unmount_fs() {
+	fusermount3 -u "$MNT" || fusermount3 -uz "$MNT"
+	wait "$DPID" 2>/dev/null
+	DPID=""
+}
+
+# cold_read: (1) and (4); sets T1 (ns), RECS, BYTES, HWM (kB).
+cold_read() {
+	ls "$MNT" >/dev/null
+	echo 5 >/proc/"$DPID"/clear_refs 2>/dev/null # resets VmHWM
+	local t0 t1
+	t0=$(now_ns)
+	cat "$MNT/orders/snapshot.jsonl" >/dev/null || { echo "cat failed" >&2; exit 1; }
+	t1=$(now_ns)
+	T1=$((t1 - t0))
+	HWM=$(awk '/VmHWM/ { print $2 }' /proc/"$DPID"/status)
+	CACHE_FILE=$(find "$T/cache" -path '*orders*' -name snapshot.jsonl | head -n 1)
+	RECS=$(wc -l <"$CACHE_FILE")
+	BYTES=$(stat -c %s "$CACHE_FILE")
+}
+
+PAGE_SIZE=40
+start_server "$SCALE"
+ROWS=$((103 * SCALE))
+PAGES=$(((ROWS + PAGE_SIZE - 1) / PAGE_SIZE))
+echo "orders at --scale $SCALE: $ROWS records in $PAGES pages; latency 2 ms per answer; N=$N"
+
+# (2) sequential peer, on the first SEQ_PAGES pages.
+[ "$SEQ_PAGES" -gt "$PAGES" ] && SEQ_PAGES=$PAGES
+t0=$(now_ns)
+for p in $(seq "$SEQ_PAGES"); do
+	curl -s -u bench:bench "$URL/tables/orders/records?page=$p" | jq -c '.records[]'
+done >"$T/seq.jsonl"
+t1=$(now_ns)
+seq_recs=$(wc -l <"$T/seq.jsonl")
+T2=$(((t1 - t0) * PAGES / SEQ_PAGES))
+
+# (3) parallel peer: every page, N at a time, one keep-alive connection each.
+mkdir -p "$T/par"
+for p in $(seq "$PAGES"); do
+	printf 'url = "%s/tables/orders/records?page=%d"\noutput = "%s/par/%d"\n' \
+		"$URL" "$p" "$T" "$p"
+done >"$T/par.cfg"
+t0=$(now_ns)
+curl -s --no-progress-meter -u bench:bench --parallel --parallel-max "$N" -K "$T/par.cfg" ||
+	echo "parallel curl failed" >&2
+t1=$(now_ns)
+T3=$((t1 - t0))
+par_bytes=$(cat "$T"/par/* | wc -c)
+rm -rf "$T/par"
+
+# (1), (4), (5), (6) through the mount.
+mount_fs
+cold_read
+[ "$RECS" -eq "$ROWS" ] || echo "warning: the snapshot has $RECS records, not $ROWS" >&2
+t0=$(now_ns)
+cat "$MNT/orders/snapshot.jsonl" >/dev/null
+t1=$(now_ns)
+T5M=$((t1 - t0))
+t0=$(now_ns)
+cat "$CACHE_FILE" >/dev/null
+t1=$(now_ns)
+T5C=$((t1 - t0))
+t0=$(now_ns)
+ls -l "$MNT/orders" >/dev/null # sizes: may produce snapshot.csv now
+t1=$(now_ns)
+T6F=$((t1 - t0))
+t0=$(now_ns)
+ls -l "$MNT/orders" >/dev/null
+t1=$(now_ns)
+T6=$((t1 - t0))
+unmount_fs
+stop_server
+T1S=$T1 HWM1=$HWM RECS1=$RECS BYTES1=$BYTES
+
+# (4) again at BIG_SCALE.
+start_server "$BIG_SCALE"
+mount_fs
+cold_read
+unmount_fs
+stop_server
+T1B=$T1 HWMB=$HWM RECSB=$RECS
+
+awk -v t1="$T1S" -v t2="$T2" -v t3="$T3" -v recs="$RECS1" -v bytes="$BYTES1" \
+	-v pages="$PAGES" -v seqp="$SEQ_PAGES" -v seqr="$seq_recs" -v pb="$par_bytes" \
+	-v t5m="$T5M" -v t5c="$T5C" -v t6="$T6" -v t6f="$T6F" -v hwm="$HWM1" -v hwmb="$HWMB" \
+	-v t1b="$T1B" -v recsb="$RECSB" -v s="$SCALE" -v bs="$BIG_SCALE" -v n="$N" 'BEGIN {
+	S = 1e9
+	printf "(1) mount, cold cat:        %8.3f s  %9.0f records/s  %6.1f MB/s  (%d records, %.1f MB)\n",
+		t1 / S, recs / (t1 / S), bytes / 1e6 / (t1 / S), recs, bytes / 1e6
+	printf "(2) sequential curl+jq:     %8.3f s  (extrapolated from %d of %d pages, %d records, in %.3f s)\n",
+		t2 / S, seqp, pages, seqr, t2 / S * seqp / pages
+	printf "(3) curl --parallel-max %d:  %8.3f s  %9.0f pages/s  (%.1f MB of page bodies)\n",
+		n, t3 / S, pages / (t3 / S), pb / 1e6
+	printf "(4) daemon peak RSS:         %6.1f MiB at --scale %d, %6.1f MiB at --scale %d (%d records in %.3f s, %.0f records/s)\n",
+		hwm / 1024, s, hwmb / 1024, bs, recsb, t1b / S, recsb / (t1b / S)
+	printf "(5) warm re-read: mount %.3f s, cache file %.3f s\n", t5m / S, t5c / S
+	printf "(6) ls -l of the object dir, materialized: %.1f ms (the first ls -l after the cat: %.1f ms)\n",
+		t6 / 1e6, t6f / 1e6
+	printf "ratios: 2/1 = %.1fx faster than the sequential peer; 3/1 = %.2f of parallel curl; 5 = mount/cache %.2f\n",
+		t2 / t1, t3 / t1, t5m / t5c
+	ok = (t2 / t1 >= 10 && t3 / t1 >= 0.8 && hwm / 1024 <= 64 && hwmb / 1024 <= 64)
+	printf "summary: cold snapshot of %d orders in %.2f s (%.1fx sequential, %.2fx parallel curl), peak RSS %.1f/%.1f MiB: %s\n",
+		recs, t1 / S, t2 / t1, t3 / t1, hwm / 1024, hwmb / 1024, ok ? "targets met" : "targets NOT met"
+}'

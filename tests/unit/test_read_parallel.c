@@ -1,0 +1,341 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Unit tests for parallel page fetching in read.c against a scripted
+ * loopback listener that answers many connections at once: pages come back
+ * out of order, one page is refused with a 503 before it succeeds, pages
+ * past next_page null still answer with records. The output must be every
+ * page in order, nothing past the end, and the window of pages in flight
+ * must stay bounded.
+ */
+#include "source.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "check.h"
+
+#define NPAGE	 3 /* records per page */
+#define LAST	 4 /* the page that says next_page null */
+#define MAXCONN	 256
+#define PARALLEL 8
+
+/* What the listener does; the counters are under lock. */
+struct listener {
+	int fd;
+	int fail_page;	/* answers 500 for this page, always; 0: none */
+	int retry_page; /* answers 503 for this page's first try */
+	pthread_mutex_t lock;
+	int tries[64]; /* requests seen per page */
+	int max_page;  /* the highest page requested */
+	pthread_t conn[MAXCONN];
+	int nconn;
+};
+
+struct conn {
+	struct listener *l;
+	int fd;
+};
+
+/* The body of page p: NPAGE records, cursors rising with the page. */
+static void page_body(int p, char *out, size_t size)
+{
+	size_t len = 0;
+	int i;
+
+	len += (size_t)snprintf(out + len, size - len, "{\"records\":[");
+	for (i = 0; i < NPAGE; i++)
+		len += (size_t)snprintf(
+		    out + len, size - len,
+		    "%s{\"id\":\"%s%02d_%d\",\"ts\":\"2020-01-01T00:%02d:%02d."
+		    "000000+00:00\",\"n\":%d.50}",
+		    i ? "," : "", p > LAST ? "past" : "rec", p, i, p, i, p);
+	if (p == LAST)
+		snprintf(out + len, size - len, "],\"next_page\":null}");
+	else
+		snprintf(out + len, size - len, "],\"next_page\":%d}", p + 1);
+}
+
+/* Answers one request: pages out of order (early pages slowest). */
+static void *serve_conn(void *arg)
+{
+	struct conn *cn = arg;
+	struct listener *l = cn->l;
+	char req[2048], body[1024], head[256];
+	const char *q;
+	size_t len = 0;
+	ssize_t got;
+	int p = 0, status = 200, try;
+
+	req[0] = '\0';
+	while (len < sizeof(req) - 1 && !strstr(req, "\r\n\r\n")) {
+		got = read(cn->fd, req + len, sizeof(req) - 1 - len);
+		if (got <= 0)
+			break;
+		len += (size_t)got;
+		req[len] = '\0';
+	}
+	q = strstr(req, "page=");
+	if (q)
+		p = atoi(q + 5);
+	if (p < 1 || p >= 64) { /* a cancelled request never came */
+		close(cn->fd);
+		free(cn);
+		return NULL;
+	}
+	pthread_mutex_lock(&l->lock);
+	try = ++l->tries[p];
+	if (p > l->max_page)
+		l->max_page = p;
+	pthread_mutex_unlock(&l->lock);
+	usleep((useconds_t)(p <= LAST ? (LAST + 1 - p) * 30000 : 1000));
+	if (p == l->fail_page || (p == l->retry_page && try == 1)) {
+		status = p == l->fail_page ? 500 : 503;
+		snprintf(body, sizeof(body), "{\"error\":\"page %d down\"}", p);
+	} else {
+		page_body(p, body, sizeof(body));
+	}
+	snprintf(head, sizeof(head),
+		 "HTTP/1.1 %d X\r\nContent-Type: application/json\r\n"
+		 "Content-Length: %zu\r\nConnection: close\r\n\r\n",
+		 status, strlen(body));
+	/* the client may have cancelled and gone: errors do not matter */
+	if (send(cn->fd, head, strlen(head), MSG_NOSIGNAL) > 0)
+		(void)!send(cn->fd, body, strlen(body), MSG_NOSIGNAL);
+	close(cn->fd);
+	free(cn);
+	return NULL;
+}
+
+static void *accept_loop(void *arg)
+{
+	struct listener *l = arg;
+	struct conn *cn;
+	int fd;
+
+	while ((fd = accept(l->fd, NULL, NULL)) >= 0) {
+		cn = malloc(sizeof(*cn));
+		if (!cn || l->nconn == MAXCONN) {
+			free(cn);
+			close(fd);
+			continue;
+		}
+		cn->l = l;
+		cn->fd = fd;
+		pthread_create(&l->conn[l->nconn++], NULL, serve_conn, cn);
+	}
+	return NULL;
+}
+
+static int listen_loopback(int *port)
+{
+	struct sockaddr_in sa = {.sin_family = AF_INET};
+	socklen_t len = sizeof(sa);
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) ||
+	    listen(fd, 64) || getsockname(fd, (struct sockaddr *)&sa, &len))
+		return -1;
+	*port = ntohs(sa.sin_port);
+	return fd;
+}
+
+/* A table like users: cursor ts, key id. */
+static void table(struct table_info *t, int cursor)
+{
+	static char *pk[] = {"id"};
+
+	memset(t, 0, sizeof(*t));
+	t->name = "users";
+	t->primary_keys = pk;
+	t->nprimary_keys = 1;
+	t->cursor_field = cursor ? "ts" : NULL;
+	t->ingestion = cursor ? INGEST_CDC : INGEST_SNAPSHOT;
+}
+
+struct run {
+	struct listener l;
+	pthread_t acceptor;
+	struct http_client *c;
+	char *out;
+	size_t outlen;
+	FILE *f;
+};
+
+static void run_start(struct run *r, int fail_page, int retry_page)
+{
+	struct http_config cfg;
+	char url[64];
+	int port = 0;
+
+	memset(r, 0, sizeof(*r));
+	pthread_mutex_init(&r->l.lock, NULL);
+	r->l.fail_page = fail_page;
+	r->l.retry_page = retry_page;
+	r->l.fd = listen_loopback(&port);
+	CHECK(r->l.fd >= 0);
+	pthread_create(&r->acceptor, NULL, accept_loop, &r->l);
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d", port);
+	http_config_defaults(&cfg);
+	cfg.base_url = url;
+	cfg.username = "u";
+	cfg.password = "p";
+	cfg.attempts = 3;
+	cfg.backoff_ms = 1;
+	cfg.timeout_ms = 5000;
+	cfg.parallel = PARALLEL;
+	CHECK(http_client_new(&cfg, &r->c) == 0);
+	r->f = open_memstream(&r->out, &r->outlen);
+}
+
+static void run_stop(struct run *r)
+{
+	int i;
+
+	fclose(r->f);
+	http_client_free(r->c);
+	shutdown(r->l.fd, SHUT_RDWR);
+	close(r->l.fd);
+	pthread_join(r->acceptor, NULL);
+	for (i = 0; i < r->l.nconn; i++)
+		pthread_join(r->l.conn[i], NULL);
+	pthread_mutex_destroy(&r->l.lock);
+	free(r->out);
+}
+
+/* The expected lines of pages 1..last, records 0..n-1 of the last page. */
+static void expected(int last, int n, struct buf *b)
+{
+	int p, i;
+
+	for (p = 1; p <= last; p++)
+		for (i = 0; i < (p == last ? n : NPAGE); i++)
+			buf_printf(
+			    b,
+			    "{\"id\":\"rec%02d_%d\",\"ts\":\"2020-01-01T00:"
+			    "%02d:%02d.000000+00:00\",\"n\":%d.50}\n",
+			    p, i, p, i, p);
+}
+
+static void test_in_order(void)
+{
+	struct table_info t;
+	struct table_opts o;
+	struct read_progress pr = {0, 0};
+	struct run r;
+	struct buf want;
+
+	table(&t, 0);
+	table_opts_defaults(&o);
+	buf_init(&want, 0);
+	expected(LAST, NPAGE, &want);
+	run_start(&r, 0, 2);
+	CHECK(source_snapshot(r.c, &t, &o, 0, r.f, &pr) == 0);
+	fflush(r.f);
+	CHECK_STR(r.out, want.data);
+	CHECK(pr.pages == LAST && pr.records == LAST * NPAGE);
+	pthread_mutex_lock(&r.l.lock);
+	CHECK(r.l.tries[2] == 2); /* the 503, then the page */
+	CHECK(r.l.tries[1] == 1 && r.l.tries[3] == 1 && r.l.tries[4] == 1);
+	/* never more than PARALLEL pages ahead of the one being written */
+	CHECK(r.l.max_page <= LAST + PARALLEL - 1);
+	CHECK(r.l.max_page > LAST); /* it did fetch ahead */
+	pthread_mutex_unlock(&r.l.lock);
+	run_stop(&r);
+	buf_free(&want);
+	table_opts_free(&o);
+}
+
+static void test_failed_page(void)
+{
+	struct table_info t;
+	struct table_opts o;
+	struct run r;
+
+	table(&t, 0);
+	table_opts_defaults(&o);
+	run_start(&r, 3, 2);
+	CHECK(source_snapshot(r.c, &t, &o, 0, r.f, NULL) == -EIO);
+	pthread_mutex_lock(&r.l.lock);
+	CHECK(r.l.tries[3] == 3);
+	pthread_mutex_unlock(&r.l.lock);
+	fflush(r.f);
+	CHECK(!strstr(r.out, "rec04")); /* nothing after the failed page */
+	run_stop(&r);
+	/* a failure past next_page null does not matter */
+	run_start(&r, LAST + 1, 0);
+	CHECK(source_snapshot(r.c, &t, &o, 0, r.f, NULL) == 0);
+	fflush(r.f);
+	CHECK(!strstr(r.out, "past"));
+	run_stop(&r);
+	table_opts_free(&o);
+}
+
+/* Batches stop where a one-page-at-a-time read stops, whatever was fetched. */
+static void test_batch_stops(void)
+{
+	struct table_info t;
+	struct table_opts o;
+	struct buf want;
+	struct run r;
+	char *end = NULL;
+	int64_t init = 4102444800000000LL; /* 2100 */
+
+	table(&t, 1);
+	table_opts_defaults(&o);
+	buf_init(&want, 0);
+	o.max_records_per_batch = 4; /* reached inside page 2: page 2 ends it */
+	expected(2, NPAGE, &want);
+	run_start(&r, 0, 1);
+	CHECK(source_read_batch(r.c, &t, &o, 0, NULL, init, r.f, &end, NULL) ==
+	      0);
+	fflush(r.f);
+	CHECK_STR(r.out, want.data);
+	CHECK_STR(end, "2020-01-01T00:02:02.000000+00:00");
+	free(end);
+	end = NULL;
+	run_stop(&r);
+
+	o.num_rows = 5; /* a hard cap: cuts page 2 after its second record */
+	buf_reset(&want);
+	expected(2, 2, &want);
+	run_start(&r, 0, 0);
+	CHECK(source_read_batch(r.c, &t, &o, 0, NULL, init, r.f, &end, NULL) ==
+	      0);
+	fflush(r.f);
+	CHECK_STR(r.out, want.data);
+	CHECK_STR(end, "2020-01-01T00:02:01.000000+00:00");
+	free(end);
+	end = NULL;
+	run_stop(&r);
+
+	/* init_ts inside page 3: the cap cuts there */
+	o.num_rows = 0;
+	o.max_records_per_batch = 100;
+	buf_reset(&want);
+	expected(3, 1, &want);
+	run_start(&r, 0, 3);
+	CHECK(source_read_batch(r.c, &t, &o, 0, NULL,
+				1577836800000000LL + 180000000LL, r.f, &end,
+				NULL) == 0);
+	fflush(r.f);
+	CHECK_STR(r.out, want.data);
+	CHECK_STR(end, "2020-01-01T00:03:00.000000+00:00");
+	free(end);
+	run_stop(&r);
+	buf_free(&want);
+	table_opts_free(&o);
+}
+
+int main(void)
+{
+	test_in_order();
+	test_failed_page();
+	test_batch_stops();
+	return check_result();
+}
