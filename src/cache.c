@@ -213,17 +213,21 @@ fail:
 	return rc;
 }
 
-/* Whether a ready entry can be served as is; called under lock. */
-static int centry_fresh(const struct centry *e, unsigned dep_gen)
+/* Whether a ready entry can be served as is; called under lock. A file
+ * that is open is served as is: replacing it would show two versions. */
+static int centry_fresh(const struct centry *e, unsigned dep_gen, int stat_mode)
 {
 	if (!e->ready)
 		return 0;
+	if (!stat_mode || e->opened)
+		return 1;
 	if (e->dep)
 		return e->dep_gen == dep_gen;
 	return e->ttl < 0 || isotime_now_us() - e->ready_at < e->ttl * 1000000LL;
 }
 
-/* Adopts a file an earlier run left complete, if still fresh. */
+/* Adopts a file an earlier run left complete; the ttl decides if it is
+ * still fresh. Made-from entries are always made again. */
 static void centry_adopt(struct centry *e)
 {
 	struct stat st;
@@ -236,48 +240,83 @@ static void centry_adopt(struct centry *e)
 	e->gen++;
 }
 
-int centry_ensure(struct centry *e, struct stat *st, unsigned *gen)
+/*
+ * Brings the entry up to date and returns with its lock held (also on
+ * error). stat_mode: a getattr, which may replace a stale file; otherwise
+ * an open, which only makes a missing one.
+ */
+static int ensure_locked(struct centry *e, int stat_mode)
 {
 	unsigned dep_gen = 0;
 	unsigned long seen;
+	struct stat st;
 	int rc;
 
 	if (e->dep) {
-		rc = centry_ensure(e->dep, st, &dep_gen);
-		if (rc)
+		rc = centry_ensure(e->dep, &st, &dep_gen);
+		if (rc) {
+			pthread_mutex_lock(&e->lock);
 			return rc;
+		}
 	}
 	pthread_mutex_lock(&e->lock);
 	centry_adopt(e);
 	seen = e->done;
 	while (e->busy)
 		pthread_cond_wait(&e->changed, &e->lock);
-	if (e->done != seen && e->last_rc) {
-		/* We waited on a producer that failed: share its answer. */
-		rc = e->last_rc;
-		goto out;
+	if (e->done != seen && e->last_rc)
+		return e->last_rc; /* the producer we waited on failed */
+	if (centry_fresh(e, dep_gen, stat_mode))
+		return 0;
+	e->busy = 1;
+	pthread_mutex_unlock(&e->lock);
+	rc = produce_file(e);
+	pthread_mutex_lock(&e->lock);
+	e->busy = 0;
+	e->done++;
+	e->last_rc = rc;
+	if (rc == 0) {
+		e->ready = 1;
+		e->ready_at = isotime_now_us();
+		e->dep_gen = dep_gen;
+		e->gen++;
 	}
-	if (!centry_fresh(e, dep_gen)) {
-		e->busy = 1;
-		pthread_mutex_unlock(&e->lock);
-		rc = produce_file(e);
-		pthread_mutex_lock(&e->lock);
-		e->busy = 0;
-		e->done++;
-		e->last_rc = rc;
-		if (rc == 0) {
-			e->ready = 1;
-			e->ready_at = isotime_now_us();
-			e->dep_gen = dep_gen;
-			e->gen++;
-		}
-		pthread_cond_broadcast(&e->changed);
-		if (rc)
-			goto out;
-	}
-	rc = stat(e->path, st) ? -errno : 0;
-	*gen = e->gen;
-out:
+	pthread_cond_broadcast(&e->changed);
+	return rc;
+}
+
+int centry_ensure(struct centry *e, struct stat *st, unsigned *gen)
+{
+	int rc = ensure_locked(e, 1);
+
+	if (rc == 0)
+		rc = stat(e->path, st) ? -errno : 0;
+	if (rc == 0)
+		*gen = e->gen;
 	pthread_mutex_unlock(&e->lock);
 	return rc;
+}
+
+int centry_open(struct centry *e, int *fd, int *keep_cache)
+{
+	int rc = ensure_locked(e, 0);
+
+	if (rc == 0) {
+		*fd = open(e->path, O_RDONLY | O_CLOEXEC);
+		rc = *fd < 0 ? -errno : 0;
+	}
+	if (rc == 0) {
+		e->opened++;
+		*keep_cache = e->kernel_gen == e->gen;
+		e->kernel_gen = e->gen;
+	}
+	pthread_mutex_unlock(&e->lock);
+	return rc;
+}
+
+void centry_close(struct centry *e)
+{
+	pthread_mutex_lock(&e->lock);
+	e->opened--;
+	pthread_mutex_unlock(&e->lock);
 }

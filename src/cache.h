@@ -8,9 +8,11 @@
  * partial file that looks whole; leftovers are swept at open.
  *
  * A struct centry is one such file with single-flight materialization:
- * the first caller that finds it missing or expired produces it while the
- * others wait for that result. It never touches FUSE or HTTP itself: the
- * caller passes a produce function.
+ * the first caller that finds it missing or stale produces it while the
+ * others wait for that result. A file is never replaced while a handle
+ * holds it open: the kernel's size and page cache are per file, so two
+ * versions must never be visible at once. It never touches FUSE or HTTP
+ * itself: the caller passes a produce function.
  */
 #ifndef LF_CACHE_H
 #define LF_CACHE_H
@@ -51,6 +53,7 @@ struct centry {
 	unsigned long done;    /* productions finished, ok or not */
 	int last_rc;           /* result of the last production */
 	unsigned kernel_gen;   /* gen last opened through FUSE (keep_cache) */
+	unsigned opened;       /* handles open on the current file */
 };
 
 /*
@@ -63,10 +66,21 @@ int centry_init(struct centry *e, struct cache *c, const char *object,
 void centry_destroy(struct centry *e);
 
 /*
- * Makes sure the entry is complete and fresh, producing it (or waiting for
- * the producer already at work) when needed. On success fills *st with the
- * cache file's stat and *gen with its generation. Returns 0 or -errno.
+ * Makes sure the entry is complete, and fresh unless a handle holds it
+ * open, producing it (or waiting for the producer already at work) when
+ * needed. On success fills *st with the cache file's stat and *gen with its
+ * generation. Returns 0 or -errno.
  */
 int centry_ensure(struct centry *e, struct stat *st, unsigned *gen);
+
+/*
+ * Opens the entry's file for reading, producing it only if it was never
+ * made (a stale file is served as is: the getattr before an open is where
+ * freshness is decided). Counts the handle until centry_close(). Sets *fd,
+ * and *keep_cache when the kernel may keep the pages it cached of this
+ * very file. Returns 0 or -errno.
+ */
+int centry_open(struct centry *e, int *fd, int *keep_cache);
+void centry_close(struct centry *e);
 
 #endif

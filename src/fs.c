@@ -58,6 +58,7 @@ static const struct {
  * bytes under an open handle never change even if the file is made again. */
 struct handle {
 	int fd;                       /* cache file, or -1 */
+	struct centry *entry;         /* counted open on it, or NULL */
 	const struct memfile *mem;    /* in-memory file, or NULL */
 	struct memfile own;           /* content made at open (_offset) */
 };
@@ -334,7 +335,8 @@ static int open_generated(struct node *n, struct handle *h)
 
 /* Opens a batch's file: published ones never change, so the kernel may
  * keep their pages; ad hoc ones may be read again later. */
-static int open_batch(struct node *n, struct handle *h, int *keep_cache)
+static int open_batch(struct node *n, struct handle *h, int *keep_cache,
+		      int *direct_io)
 {
 	int published, rc;
 	char *path;
@@ -346,6 +348,8 @@ static int open_batch(struct node *n, struct handle *h, int *keep_cache)
 	rc = h->fd < 0 ? -errno : 0;
 	free(path);
 	*keep_cache = published;
+	/* An ad hoc batch may be read again later: bypass the page cache. */
+	*direct_io = !published;
 	return rc;
 }
 
@@ -355,8 +359,6 @@ static int fs_open(const char *path, struct fuse_file_info *fi)
 	struct node n = resolve(m, path);
 	struct centry *e = node_centry(n);
 	struct handle *h;
-	struct stat st;
-	unsigned gen;
 	int rc;
 
 	if (n.kind == NODE_NONE)
@@ -379,26 +381,25 @@ static int fs_open(const char *path, struct fuse_file_info *fi)
 		/* Its content moves with the head: never trust cached pages. */
 		fi->direct_io = 1;
 	} else if (n.kind == NODE_BATCH) {
-		int keep = 0;
+		int keep = 0, direct = 0;
 
-		rc = open_batch(&n, h, &keep);
+		rc = open_batch(&n, h, &keep, &direct);
 		if (rc) {
 			free(h);
 			return rc;
 		}
 		fi->keep_cache = keep;
+		fi->direct_io = direct;
 	} else if (e) {
-		rc = centry_ensure(e, &st, &gen);
-		if (rc == 0 && (h->fd = open(e->path, O_RDONLY | O_CLOEXEC)) < 0)
-			rc = -errno;
+		int keep = 0;
+
+		rc = centry_open(e, &h->fd, &keep);
 		if (rc) {
 			free(h);
 			return rc == -ENOSPC ? rc : -EIO;
 		}
-		/* Let the kernel keep its cached pages only if the file is
-		 * the same one it read before. */
-		fi->keep_cache = e->kernel_gen == gen;
-		e->kernel_gen = gen;
+		h->entry = e;
+		fi->keep_cache = keep;
 	} else {
 		fi->keep_cache = 1;
 	}
@@ -442,6 +443,8 @@ static int fs_release(const char *path, struct fuse_file_info *fi)
 
 	if (h->fd >= 0)
 		close(h->fd);
+	if (h->entry)
+		centry_close(h->entry);
 	free(h->own.data);
 	free(h);
 	return 0;
@@ -469,11 +472,12 @@ static int fs_statfs(const char *path, struct statvfs *sv)
 
 static void *fs_init(struct fuse_conn_info *conn, struct fuse_config *cfg)
 {
-	/* Names never change, but sizes may (a snapshot made again after its
-	 * ttl): ask us for attributes every time, so a size is never stale. */
+	/* A file is made again only while nothing holds it open, and each
+	 * getattr reply carries its new size and time, so the kernel may keep
+	 * attributes for a second: reads of a warm file then never reach us. */
 	cfg->entry_timeout = 1;
 	cfg->negative_timeout = 1;
-	cfg->attr_timeout = 0;
+	cfg->attr_timeout = 1;
 	cfg->use_ino = 0;
 	return fuse_get_context()->private_data;
 }

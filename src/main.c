@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -50,11 +51,13 @@ static void usage(const char *prog)
 static int clean_stale_mount(const char *mnt)
 {
 	char *argv[] = { "fusermount3", "-u", "-z", (char *)mnt, NULL };
-	struct stat st;
+	struct statvfs sv;
 	pid_t pid;
 	int status;
 
-	if (stat(mnt, &st) == 0 || errno != ENOTCONN)
+	/* statfs always reaches the daemon; stat may be served from the
+	 * kernel's attribute cache even when the daemon is gone. */
+	if (statvfs(mnt, &sv) == 0 || errno != ENOTCONN)
 		return 0;
 	if (posix_spawnp(&pid, "fusermount3", NULL, NULL, argv, environ) ||
 	    waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) ||

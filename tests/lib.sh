@@ -135,7 +135,8 @@ mount_fs() {
 	DAEMON_PIDS="$DAEMON_PIDS $DAEMON_PID"
 	MOUNTS="$MOUNTS $mnt"
 	deadline=$(($(date +%s) + 30))
-	until mountpoint -q "$mnt"; do
+	# A stale mount is a mountpoint too: also require that it answers.
+	until mountpoint -q "$mnt" && stat -f "$mnt" >/dev/null 2>&1; do
 		kill -0 "$DAEMON_PID" 2>/dev/null ||
 			fail "lakeflowfs exited before mounting $mnt"
 		[ "$(date +%s)" -lt "$deadline" ] || fail "timed out mounting $mnt"
