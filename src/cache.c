@@ -266,8 +266,11 @@ static int ensure_locked(struct centry *e, int stat_mode)
 		pthread_cond_wait(&e->changed, &e->lock);
 	if (e->done != seen && e->last_rc)
 		return e->last_rc; /* the producer we waited on failed */
-	if (centry_fresh(e, dep_gen, stat_mode))
+	if (centry_fresh(e, dep_gen, stat_mode)) {
+		e->hits++;
 		return 0;
+	}
+	e->misses++;
 	e->busy = 1;
 	pthread_mutex_unlock(&e->lock);
 	rc = produce_file(e);

@@ -54,6 +54,8 @@ struct centry {
 	int last_rc;           /* result of the last production */
 	unsigned kernel_gen;   /* gen last opened through FUSE (keep_cache) */
 	unsigned opened;       /* handles open on the current file */
+	unsigned long hits;    /* requests served without producing */
+	unsigned long misses;  /* requests that produced the file */
 };
 
 /*

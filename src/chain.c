@@ -206,7 +206,8 @@ static int load_batches(struct chain *ch)
 		free(end);
 	}
 	closedir(d);
-	qsort(ch->tokens, ch->ntokens, sizeof(*ch->tokens), cmp_tokens);
+	if (ch->ntokens > 1) /* qsort(NULL, 0) is undefined */
+		qsort(ch->tokens, ch->ntokens, sizeof(*ch->tokens), cmp_tokens);
 	return rc;
 }
 
@@ -337,7 +338,7 @@ static int read_one(struct chain *ch, const char *head, int64_t init,
 		    char tmp[PATH_MAX], char **end, unsigned long *records)
 {
 	struct table_opts o = *ch->opts; /* shallow: strings stay borrowed */
-	struct read_progress progress = { 0, 0 };
+	unsigned long before;
 	FILE *f;
 	int fd, rc;
 
@@ -353,13 +354,13 @@ static int read_one(struct chain *ch, const char *head, int64_t init,
 		}
 		return rc;
 	}
+	/* The refresh's progress counts live, page by page, for status. */
+	before = __atomic_load_n(&ch->progress.records, __ATOMIC_RELAXED);
 	rc = source_read_batch(ch->http, ch->info, &o, ch->deletes, head, init,
-			       f, end, &progress);
+			       f, end, &ch->progress);
 	if (fclose(f) && rc == 0)
 		rc = -errno;
-	*records = progress.records;
-	__atomic_add_fetch(&ch->progress.pages, progress.pages, __ATOMIC_RELAXED);
-	__atomic_add_fetch(&ch->progress.records, progress.records, __ATOMIC_RELAXED);
+	*records = __atomic_load_n(&ch->progress.records, __ATOMIC_RELAXED) - before;
 	if (rc || !*end || *records == 0) {
 		unlink(tmp);
 		tmp[0] = '\0';
@@ -448,9 +449,11 @@ static int run(struct chain *ch, int64_t init)
 int chain_refresh(struct chain *ch)
 {
 	int64_t now = isotime_now_us();
+	struct activity act;
 	int rc = 0;
 
 	pthread_mutex_lock(&ch->lock);
+	ch->listings++;
 	while (ch->busy)
 		pthread_cond_wait(&ch->changed, &ch->lock);
 	if (ch->refreshed_at &&
@@ -459,11 +462,17 @@ int chain_refresh(struct chain *ch)
 		return 0;
 	}
 	ch->busy = 1;
+	ch->refreshes++;
 	ch->progress.pages = 0;
 	ch->progress.records = 0;
 	pthread_mutex_unlock(&ch->lock);
 
+	if (ch->status)
+		status_begin(ch->status, &act, ch->label,
+			     ch->deletes ? "deletes" : "changes", &ch->progress);
 	rc = run(ch, now);
+	if (ch->status)
+		status_end(ch->status, &act);
 
 	pthread_mutex_lock(&ch->lock);
 	ch->busy = 0;
@@ -537,11 +546,16 @@ static int produce_adhoc(void *arg, FILE *out)
 	struct adhoc *a = arg;
 	struct chain *ch = a->ch;
 	struct read_progress progress = { 0, 0 };
+	struct activity act;
 	char *end = NULL;
 	int rc;
 
+	if (ch->status)
+		status_begin(ch->status, &act, ch->label, a->token, &progress);
 	rc = source_read_batch(ch->http, ch->info, ch->opts, ch->deletes,
 			       a->cursor, isotime_now_us(), out, &end, &progress);
+	if (ch->status)
+		status_end(ch->status, &act);
 	if (rc == 0)
 		rc = save_offset(a->end_path, end ? end : a->cursor);
 	free(end);

@@ -27,6 +27,7 @@
 #include "cache.h"
 #include "common/buf.h"
 #include "source.h"
+#include "status.h"
 
 struct adhoc;
 
@@ -51,6 +52,10 @@ struct chain {
 	long delivered;               /* records published (num_rows budget) */
 	struct adhoc *adhoc;          /* batches read on demand */
 	struct read_progress progress; /* of the refresh running, for status */
+	struct status *status;        /* borrowed: where refreshes show */
+	const char *label;            /* borrowed: the object, for status */
+	unsigned long refreshes;      /* listings that ran the connector */
+	unsigned long listings;       /* listings in all */
 };
 
 /*

@@ -23,6 +23,7 @@ enum node_kind {
 	NODE_NONE,
 	NODE_ROOT,
 	NODE_TABLES,
+	NODE_STATUS,  /* /_status.json */
 	NODE_OBJECT,
 	NODE_SCHEMA,
 	NODE_METADATA,
@@ -122,6 +123,10 @@ static struct node resolve(struct mount *m, const char *path)
 		n.kind = NODE_TABLES;
 		return n;
 	}
+	if (strcmp(path, "/_status.json") == 0) {
+		n.kind = NODE_STATUS;
+		return n;
+	}
 	slash = strchr(path + 1, '/');
 	n.obj = mount_object(m, path + 1,
 			     slash ? (size_t)(slash - path - 1) : strlen(path + 1));
@@ -169,6 +174,8 @@ static int node_generate(struct node *n, struct buf *out)
 {
 	int rc;
 
+	if (n->kind == NODE_STATUS)
+		return mount_status_json(fs_mount(), out);
 	if (n->kind == NODE_OFFSET)
 		return chain_head_json(n->chain, out);
 	rc = chain_batch_end_json(n->chain, n->token, out);
@@ -236,7 +243,7 @@ static int fs_getattr(const char *path, struct stat *st,
 		st->st_size = (off_t)mem->len;
 		return 0;
 	}
-	if (n.kind == NODE_OFFSET || n.kind == NODE_NEXT) {
+	if (n.kind == NODE_OFFSET || n.kind == NODE_NEXT || n.kind == NODE_STATUS) {
 		struct buf b;
 
 		buf_init(&b, 0);
@@ -307,6 +314,7 @@ static int fs_readdir(const char *path, void *buf, fuse_fill_dir_t fill,
 	fill(buf, "..", NULL, 0, 0);
 	if (n.kind == NODE_ROOT) {
 		fill(buf, "tables", NULL, 0, 0);
+		fill(buf, "_status.json", NULL, 0, 0);
 		for (size_t i = 0; i < m->nobjects; i++)
 			fill(buf, m->objects[i].dir, NULL, 0, 0);
 		return 0;
@@ -372,7 +380,7 @@ static int fs_open(const char *path, struct fuse_file_info *fi)
 		return -ENOMEM;
 	h->fd = -1;
 	h->mem = node_memfile(m, n);
-	if (n.kind == NODE_OFFSET || n.kind == NODE_NEXT) {
+	if (n.kind == NODE_OFFSET || n.kind == NODE_NEXT || n.kind == NODE_STATUS) {
 		rc = open_generated(&n, h);
 		if (rc) {
 			free(h);

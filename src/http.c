@@ -353,15 +353,34 @@ static void http_backoff(struct http_client *c, int n, const int *cancel)
 	http_sleep(ms, cancel);
 }
 
+/* Counts a failed attempt under its status (0: a transport error). */
+static void http_count_status(struct http_stats *st, long status)
+{
+	size_t i;
+
+	for (i = 0; i < st->nstatus; i++) {
+		if (st->by_status[i].status == status)
+			break;
+	}
+	if (i == st->nstatus) {
+		if (st->nstatus == HTTP_STATUS_SLOTS)
+			return; /* more kinds of failure than slots: rare, uncounted */
+		st->by_status[st->nstatus++].status = status;
+	}
+	st->by_status[i].count++;
+}
+
 static void http_count(struct http_client *c, int retry, int failed,
-		       size_t bytes)
+		       long status, size_t bytes)
 {
 	pthread_mutex_lock(&c->lock);
 	c->stats.calls++;
 	if (retry)
 		c->stats.retries++;
-	if (failed)
+	if (failed) {
 		c->stats.errors++;
+		http_count_status(&c->stats, status);
+	}
 	c->stats.bytes += bytes;
 	pthread_mutex_unlock(&c->lock);
 }
@@ -494,7 +513,7 @@ static int http_attempts(struct http_client *c, struct http_handle *h,
 		cc = http_perform(h, url, &sink, status);
 		http_count(c, n > 0,
 			   cc != CURLE_OK || *status < 200 || *status >= 300,
-			   body->len);
+			   cc != CURLE_OK ? 0 : *status, body->len);
 		if (http_cancelled(cancel))
 			return -ECANCELED;
 		if (sink.too_big == 2) {
@@ -558,6 +577,11 @@ out:
 		*status = st;
 	buf_free(&url);
 	return rc;
+}
+
+const char *http_log_base(const struct http_client *c)
+{
+	return c->log_base;
 }
 
 int http_parallel(const struct http_client *c)

@@ -63,6 +63,14 @@ int http_get(struct http_client *c, const char *path, struct buf *body,
 int http_get_cancel(struct http_client *c, const char *path, struct buf *body,
 		    long *status, const int *cancel, struct buf *why);
 
+/*
+ * base_url as failures are logged (any "user:password@" left out), for a
+ * caller that logs a failure of its own about an answer (a page that does
+ * not parse): "GET " + http_log_base() + path names the URL as http_get()
+ * does.
+ */
+const char *http_log_base(const struct http_client *c);
+
 /* cfg.parallel of the client: how many pages a read may fetch at once. */
 int http_parallel(const struct http_client *c);
 
@@ -70,11 +78,19 @@ int http_parallel(const struct http_client *c);
 int http_escape(const char *s, struct buf *out);
 
 /* Counters since the client was made, for _status.json and tests. */
+#define HTTP_STATUS_SLOTS 16
+
 struct http_stats {
 	unsigned long calls;    /* HTTP attempts sent */
 	unsigned long retries;  /* attempts that were retries */
 	unsigned long errors;   /* failed attempts (status >= 400 or transport) */
 	unsigned long long bytes; /* body bytes received */
+	/* failed attempts by HTTP status; status 0 counts transport errors */
+	struct {
+		long status;
+		unsigned long count;
+	} by_status[HTTP_STATUS_SLOTS];
+	size_t nstatus;
 };
 void http_get_stats(struct http_client *c, struct http_stats *out);
 

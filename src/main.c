@@ -34,9 +34,10 @@ extern char **environ;
 
 static void usage(const char *prog)
 {
-	printf("usage: %s MOUNTPOINT [options]\n\n"
-	       "Mounts a connector source's API as plain files. Without -o url,\n"
-	       "mounts the built-in Example source.\n\n",
+	printf("usage: %s [SOURCE] MOUNTPOINT [options]\n\n"
+	       "Mounts a connector source's API as plain files. SOURCE is the\n"
+	       "API's URL (the same as -o url) or 'builtin'; without either,\n"
+	       "the built-in Example source is mounted.\n\n",
 	       prog);
 	options_usage(stdout);
 	printf("\nFUSE options:\n");
@@ -233,6 +234,9 @@ int main(int argc, char *argv[])
 	rc = mount_init(&m, &opt, builtin);
 	if (rc)
 		goto out_fuse;
+	/* In the foreground, long fetches print a progress line now and then. */
+	if (cmd.foreground && status_start_ticker(&m.status, 5))
+		lf_warn("no progress lines: cannot start their thread");
 	rc = serve(fuse, &cmd);
 out_fuse:
 	report_ready((unsigned char)rc);

@@ -132,10 +132,13 @@ static int produce_jsonl(void *arg, FILE *out)
 {
 	struct object *o = arg;
 	struct read_progress progress = { 0, 0 };
+	struct activity act;
 	int rc;
 
+	status_begin(&o->m->status, &act, o->dir, "snapshot.jsonl", &progress);
 	rc = source_snapshot(o->m->http, o->info, &o->opts, isotime_now_us(), out,
 			     &progress);
+	status_end(&o->m->status, &act);
 	if (rc == 0)
 		lf_info("%s: snapshot of %lu records in %lu pages", o->dir,
 			progress.records, progress.pages);
@@ -147,6 +150,7 @@ static int produce_csv(void *arg, FILE *out)
 {
 	struct object *o = arg;
 	FILE *in = fopen(o->jsonl.path, "r");
+	struct activity act;
 	int rc;
 
 	if (!in) {
@@ -154,7 +158,9 @@ static int produce_csv(void *arg, FILE *out)
 		lf_err("%s: cannot read %s: %s", o->dir, o->jsonl.path, strerror(errno));
 		return rc;
 	}
+	status_begin(&o->m->status, &act, o->dir, "snapshot.csv", NULL);
 	rc = csv_from_jsonl(o->info, in, out);
+	status_end(&o->m->status, &act);
 	fclose(in);
 	return rc;
 }
@@ -202,11 +208,15 @@ static int open_chains(struct mount *m, struct object *o, const char *key)
 		snprintf(rel, sizeof(rel), "%s/changes", key);
 		rc = chain_open(&o->changes, m->cache, rel, m->http, o->info,
 				&o->opts, 0, m->opt->refresh, m->opt->snapshot_ttl);
+		o->changes.status = &m->status;
+		o->changes.label = o->dir;
 	}
 	if (rc == 0 && o->has_deletes) {
 		snprintf(rel, sizeof(rel), "%s/deletes", key);
 		rc = chain_open(&o->deletes, m->cache, rel, m->http, o->info,
 				&o->opts, 1, m->opt->refresh, m->opt->snapshot_ttl);
+		o->deletes.status = &m->status;
+		o->deletes.label = o->dir;
 	}
 	return rc;
 }
@@ -447,6 +457,7 @@ int mount_init(struct mount *m, struct options *opt, int builtin)
 {
 	m->opt = opt;
 	m->started_us = isotime_now_us();
+	status_init(&m->status);
 	if (builtin ? start_builtin(m) : !(m->url = strdup(opt->url)))
 		return 1;
 	if (connect_http(m) || open_cache(m))
@@ -465,8 +476,100 @@ void mount_release(struct mount *m)
 	cache_close(m->cache, m->server != NULL);
 	if (m->server)
 		example_server_stop(m->server);
+	if (m->started_us)
+		status_destroy(&m->status);
 	free(m->url);
 	memset(m, 0, sizeof(*m));
+}
+
+/* ------------------------------------------------------- _status.json --- */
+
+static struct json_object *api_json(struct http_client *c)
+{
+	struct json_object *o = json_object_new_object();
+	struct json_object *by = json_object_new_object();
+	struct http_stats st;
+
+	http_get_stats(c, &st);
+	json_object_object_add(o, "calls", json_object_new_int64((int64_t)st.calls));
+	json_object_object_add(o, "retries", json_object_new_int64((int64_t)st.retries));
+	json_object_object_add(o, "errors", json_object_new_int64((int64_t)st.errors));
+	for (size_t i = 0; i < st.nstatus; i++) {
+		char key[32];
+
+		if (st.by_status[i].status)
+			snprintf(key, sizeof(key), "%ld", st.by_status[i].status);
+		else
+			snprintf(key, sizeof(key), "transport");
+		json_object_object_add(by, key,
+				       json_object_new_int64((int64_t)st.by_status[i].count));
+	}
+	json_object_object_add(o, "errors_by_status", by);
+	json_object_object_add(o, "bytes", json_object_new_int64((int64_t)st.bytes));
+	return o;
+}
+
+static void add_centry(const struct centry *e, unsigned long *hits,
+		       unsigned long *misses)
+{
+	pthread_mutex_lock((pthread_mutex_t *)&e->lock);
+	*hits += e->hits;
+	*misses += e->misses;
+	pthread_mutex_unlock((pthread_mutex_t *)&e->lock);
+}
+
+static void add_chain(struct chain *ch, unsigned long *hits,
+		      unsigned long *misses)
+{
+	pthread_mutex_lock(&ch->lock);
+	*hits += ch->listings - ch->refreshes;
+	*misses += ch->refreshes;
+	pthread_mutex_unlock(&ch->lock);
+}
+
+/* Requests for data files and listings served from the cache (hits) or
+ * that had to fetch (misses). */
+static struct json_object *cache_json(struct mount *m)
+{
+	struct json_object *o = json_object_new_object();
+	unsigned long hits = 0, misses = 0;
+
+	for (size_t i = 0; i < m->nobjects; i++) {
+		struct object *obj = &m->objects[i];
+
+		add_centry(&obj->jsonl, &hits, &misses);
+		add_centry(&obj->csv, &hits, &misses);
+		if (obj->has_changes)
+			add_chain(&obj->changes, &hits, &misses);
+		if (obj->has_deletes)
+			add_chain(&obj->deletes, &hits, &misses);
+	}
+	json_object_object_add(o, "hits", json_object_new_int64((int64_t)hits));
+	json_object_object_add(o, "misses", json_object_new_int64((int64_t)misses));
+	json_object_object_add(o, "dir", json_object_new_string(cache_root(m->cache)));
+	return o;
+}
+
+int mount_status_json(struct mount *m, struct buf *out)
+{
+	struct json_object *o = json_object_new_object();
+	char when[ISOTIME_SIZE];
+	int rc;
+
+	isotime_format(m->started_us, when);
+	json_object_object_add(o, "source", json_object_new_string(
+					   m->server ? "builtin" : m->url));
+	json_object_object_add(o, "mounted_at", json_object_new_string(when));
+	json_object_object_add(o, "api", api_json(m->http));
+	json_object_object_add(o, "cache", cache_json(m));
+	json_object_object_add(o, "fetches", status_activities_json(&m->status));
+	rc = buf_puts(out, json_object_to_json_string_ext(
+				   o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+					      JSON_C_TO_STRING_NOSLASHESCAPE));
+	if (rc == 0)
+		rc = buf_putc(out, '\n');
+	json_object_put(o);
+	return rc;
 }
 
 struct object *mount_object(struct mount *m, const char *dir, size_t len)

@@ -18,6 +18,7 @@
 #include "http.h"
 #include "options.h"
 #include "source.h"
+#include "status.h"
 
 struct example_server;
 
@@ -54,6 +55,7 @@ struct mount {
 	size_t nobjects;
 	struct memfile tables;    /* the "tables" file */
 	int64_t started_us;       /* mount time, for directory times */
+	struct status status;     /* fetches in progress */
 };
 
 /*
@@ -64,6 +66,9 @@ struct mount {
  */
 int mount_init(struct mount *m, struct options *opt, int builtin);
 void mount_release(struct mount *m);
+
+/* Appends _status.json: counters and the fetches in progress. */
+int mount_status_json(struct mount *m, struct buf *out);
 
 /* The object with directory name dir, or NULL. */
 struct object *mount_object(struct mount *m, const char *dir, size_t len);

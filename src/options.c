@@ -89,6 +89,16 @@ static int option_key(void *data, const char *arg, int key,
 	case KEY_VERSION:
 		o->show_version = 1;
 		return 0;
+	case FUSE_OPT_KEY_NONOPT:
+		/* [SOURCE] MOUNTPOINT: keep both, decide once all are seen. */
+		if (!o->mountpoint)
+			return (o->mountpoint = strdup(arg)) ? 0 : -1;
+		if (!o->source) {
+			o->source = o->mountpoint;
+			return (o->mountpoint = strdup(arg)) ? 0 : -1;
+		}
+		fprintf(stderr, "lakeflowfs: unexpected argument '%s' (see --help)\n", arg);
+		return -1;
 	default:
 		return 1; /* keep it for libfuse */
 	}
@@ -102,6 +112,9 @@ int options_parse(struct fuse_args *args, struct options *o)
 		fprintf(stderr, "lakeflowfs: cannot parse the options\n");
 		return -1;
 	}
+	/* libfuse parses the mountpoint itself. */
+	if (o->mountpoint && fuse_opt_add_arg(args, o->mountpoint))
+		return -1;
 	return 0;
 }
 
@@ -391,6 +404,27 @@ static int resolve_cache_dir(struct options *o)
 	return set_string(&o->cache_dir, path) ? -1 : 0;
 }
 
+/*
+ * SOURCE, as mount(8) passes the first field of an fstab line: an http or
+ * https URL, or "builtin" / "none" for the built-in Example source.
+ */
+static int resolve_source(struct options *o)
+{
+	if (!o->source || !strcmp(o->source, "builtin") || !strcmp(o->source, "none"))
+		return 0;
+	if (strncmp(o->source, "http://", 7) && strncmp(o->source, "https://", 8)) {
+		fprintf(stderr, "lakeflowfs: source: '%s' is not an http:// or "
+			"https:// URL, nor 'builtin'\n", o->source);
+		return -1;
+	}
+	if (o->url && strcmp(o->url, o->source)) {
+		fprintf(stderr, "lakeflowfs: source: '%s' and url=%s disagree; "
+			"give one of them\n", o->source, o->url);
+		return -1;
+	}
+	return o->url ? 0 : set_string(&o->url, o->source) ? -1 : 0;
+}
+
 static int load_spec(struct options *o)
 {
 	char err[512];
@@ -404,6 +438,8 @@ static int load_spec(struct options *o)
 
 int options_resolve(struct options *o, int *builtin)
 {
+	if (resolve_source(o))
+		return -1;
 	if (o->connection && load_connection(o))
 		return -1;
 	*builtin = o->url == NULL;

@@ -30,6 +30,8 @@ struct options {
 	char *parallel_s;
 	char *spec_file;
 	char *password;    /* set only to refuse it with a clear message */
+	char *source;      /* SOURCE before MOUNTPOINT (mount -t fuse.lakeflowfs) */
+	char *mountpoint;  /* handed back to libfuse by options_parse */
 	int insecure;
 	int debug;
 	int show_help;

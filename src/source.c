@@ -70,7 +70,8 @@ static int get_json(struct http_client *c, const char *path,
 	*out = json_tokener_parse_ex(tok, body.data ? body.data : "",
 				     (int)body.len);
 	if (!*out || !json_object_is_type(*out, json_type_object)) {
-		lf_err("GET %s: answer is not a JSON object", path);
+		lf_err("GET %s%s: answer is not a JSON object",
+		       http_log_base(c), path);
 		json_object_put(*out);
 		*out = NULL;
 		rc = -EIO;

@@ -8,7 +8,7 @@ need_fuse
 M=$T/mnt
 mount_fs "$M" -o cache_dir="$T/cache"
 
-assert_eq "events metrics orders products tables users" "$(ls "$M" | sort | xargs)" "ls of the mount"
+assert_eq "_status.json events metrics orders products tables users" "$(ls "$M" | sort | xargs)" "ls of the mount"
 assert_eq "products
 events
 users
