@@ -11,6 +11,7 @@
 #include "source.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,13 +86,28 @@ static int query_add_long(struct buf *q, const char *key, long value)
 /* ------------------------------------------------------ parallel pages --- */
 
 /*
- * A paged read fetches up to http_parallel() pages at once, speculatively
- * (pages p..p+n-1 while page p is the next to write), in worker threads
+ * A paged read fetches pages ahead of the one it writes, in worker threads
  * that each parse their page and serialize its records. The calling thread
  * takes the pages strictly in order and alone decides, page by page, what
  * is written and when to stop, exactly as a one-at-a-time loop would; what
  * was fetched past the stop is discarded, and what is still in flight is
- * cancelled. At most n pages are held at any time, fetched or in flight.
+ * cancelled. At most n = http_parallel() pages are held at any time,
+ * fetched or in flight.
+ *
+ * How far ahead a worker may go is kept as small as the answers so far
+ * allow, since every page fetched past the stop is a wasted API call:
+ *   - slow start: until page `first` is back, only it is fetched; once the
+ *     first k pages are known to be followed by more (back, non-empty,
+ *     next_page the one after), pages up to index max(2k, k + 2) may be.
+ *     The window past what is known thus grows by one per page that comes
+ *     back (1, 2, 2, 3, 4 ... n), doubling every round trip, and a read of
+ *     L >= 3 pages never asks for more than 2L - 2 of them;
+ *   - an end: nothing past a page after which the writer surely stops (the
+ *     last page, a failed one, one that crosses the cap or stop_at);
+ *   - a batch bound: when the read stops at a record count, whole pages of
+ *     page_size records (a page followed by more is full) reach it after
+ *     ceil(need / page_size) pages, and none past that is ever needed.
+ * The page the writer waits for may always be fetched, whatever the rest.
  */
 
 /* One fetched page, as a worker hands it to the writer. Owns everything. */
@@ -111,11 +127,17 @@ struct pager {
 	const char *query;
 	pthread_mutex_t lock;
 	pthread_cond_t filled; /* a worker put a page in its slot */
-	pthread_cond_t freed;  /* the writer took a page, or stop was set */
+	pthread_cond_t room;   /* a worker may take a page now, or stop */
 	struct fetched *slots; /* page p waits in slots[p % n] */
 	int n;		       /* pages fetched or in flight at most */
+	long first;	       /* the first page of this run */
 	long next_fetch;       /* the next page a worker takes */
 	long next_write;       /* the page the writer waits for */
+	long known;	       /* first..known-1 are followed by more */
+	long end;	       /* no page past this one is needed */
+	long need;	       /* records still to write at most; 0: any */
+	long page_size;	       /* records on a full page; 0: not known */
+	long bound;	       /* the last page need can reach */
 	int stop;	       /* the writer is done: workers leave */
 	int cancel;	       /* the same, for http_get_cancel() */
 };
@@ -183,6 +205,70 @@ out:
 	f->rc = rc == -ENOMEM || rc == -ECANCELED ? rc : rc ? -EIO : 0;
 }
 
+/* Whether a read that reaches f's page surely goes on to the next one. */
+static int fetched_more(const struct fetched *f)
+{
+	return !f->rc && f->pg.nrecords && f->pg.next_page == f->page + 1;
+}
+
+/*
+ * Whether the writer surely stops at f's page, if it gets there at all:
+ * its records cross the cap, or its last one reaches stop_at. Reads only
+ * what stays fixed during a read, so a worker may ask.
+ */
+static int fetched_ends(const struct reader *r, const struct fetched *f)
+{
+	const char *last;
+
+	if (!fetched_more(f))
+		return 1;
+	if (!r->keys.cursor_field || (!r->cap && !r->stop_at))
+		return 0;
+	last = page_record_string(&f->pg, f->pg.nrecords - 1,
+				  r->keys.cursor_field);
+	return last && ((r->cap && strcmp(last, r->cap) > 0) ||
+			(r->stop_at && strcmp(last, r->stop_at) >= 0));
+}
+
+/* The highest page a worker may take now (see above). Under lock. */
+static long pager_limit(const struct pager *p)
+{
+	long k = p->known - p->first;
+	long lim = p->first - 1 + (!k ? 1 : k < 2 ? k + 2 : 2 * k);
+
+	if (lim > p->next_write + p->n - 1)
+		lim = p->next_write + p->n - 1;
+	if (lim > p->end)
+		lim = p->end;
+	if (p->page_size && lim > p->bound)
+		lim = p->bound;
+	return lim > p->next_write ? lim : p->next_write;
+}
+
+/* Moves known past the pages back in their slots that are followed by more. */
+static void pager_known(struct pager *p)
+{
+	const struct fetched *f = &p->slots[p->known % p->n];
+
+	while (f->page == p->known && fetched_more(f)) {
+		p->known++;
+		f = &p->slots[p->known % p->n];
+	}
+}
+
+/* What the page a worker just put in its slot tells of the pages after. */
+static void pager_learn(struct pager *p, const struct fetched *f)
+{
+	if (fetched_ends(p->r, f) && f->page < p->end)
+		p->end = f->page;
+	if (p->need && fetched_more(f) && (long)f->pg.nrecords > p->page_size) {
+		p->page_size = (long)f->pg.nrecords;
+		p->bound =
+		    p->first - 1 + (p->need + p->page_size - 1) / p->page_size;
+	}
+	pager_known(p);
+}
+
 /* A worker: takes the next page while the window has room, until stop. */
 static void *pager_worker(void *arg)
 {
@@ -192,8 +278,8 @@ static void *pager_worker(void *arg)
 
 	pthread_mutex_lock(&p->lock);
 	for (;;) {
-		while (!p->stop && p->next_fetch >= p->next_write + p->n)
-			pthread_cond_wait(&p->freed, &p->lock);
+		while (!p->stop && p->next_fetch > pager_limit(p))
+			pthread_cond_wait(&p->room, &p->lock);
 		if (p->stop)
 			break;
 		page = p->next_fetch++;
@@ -205,7 +291,9 @@ static void *pager_worker(void *arg)
 			break;
 		}
 		p->slots[page % p->n] = f;
+		pager_learn(p, &p->slots[page % p->n]);
 		pthread_cond_signal(&p->filled);
+		pthread_cond_broadcast(&p->room);
 	}
 	pthread_mutex_unlock(&p->lock);
 	return NULL;
@@ -224,13 +312,29 @@ static void pager_take(struct pager *p, long page, struct fetched *f)
 	pthread_mutex_unlock(&p->lock);
 }
 
-/* The writer goes on to page: the window moves, one more page may go. */
+/* The writer goes on to page: the window moves, more pages may go. */
 static void pager_advance(struct pager *p, long page)
 {
 	pthread_mutex_lock(&p->lock);
 	p->next_write = page;
-	pthread_cond_broadcast(&p->freed);
+	if (p->known < page) {
+		p->known = page;
+		pager_known(p);
+	}
+	pthread_cond_broadcast(&p->room);
 	pthread_mutex_unlock(&p->lock);
+}
+
+/* The records r may still write before a record count stops it; 0: none. */
+static long reader_need(const struct reader *r)
+{
+	long need = 0;
+
+	if (r->max_records)
+		need = r->max_records - r->written;
+	if (r->max_write && (!need || r->max_write - r->written < need))
+		need = r->max_write - r->written;
+	return need;
 }
 
 /* Starts the workers for pages first, first + 1, ...; returns how many. */
@@ -244,13 +348,15 @@ static int pager_start(struct pager *p, struct reader *r, const char *base,
 	p->base = base;
 	p->query = query;
 	p->n = http_parallel(r->c);
-	p->next_fetch = p->next_write = first;
+	p->first = p->next_fetch = p->next_write = p->known = first;
+	p->end = LONG_MAX;
+	p->need = reader_need(r);
 	p->slots = calloc((size_t)p->n, sizeof(*p->slots));
 	if (!p->slots)
 		return 0;
 	pthread_mutex_init(&p->lock, NULL);
 	pthread_cond_init(&p->filled, NULL);
-	pthread_cond_init(&p->freed, NULL);
+	pthread_cond_init(&p->room, NULL);
 	for (i = 0; i < p->n; i++)
 		if (pthread_create(&th[i], NULL, pager_worker, p))
 			break;
@@ -267,7 +373,7 @@ static void pager_stop(struct pager *p, pthread_t *th, int nth)
 	pthread_mutex_lock(&p->lock);
 	p->stop = 1;
 	__atomic_store_n(&p->cancel, 1, __ATOMIC_RELEASE);
-	pthread_cond_broadcast(&p->freed);
+	pthread_cond_broadcast(&p->room);
 	pthread_mutex_unlock(&p->lock);
 	for (i = 0; i < nth; i++)
 		pthread_join(th[i], NULL);
@@ -276,7 +382,7 @@ static void pager_stop(struct pager *p, pthread_t *th, int nth)
 	free(p->slots);
 	pthread_mutex_destroy(&p->lock);
 	pthread_cond_destroy(&p->filled);
-	pthread_cond_destroy(&p->freed);
+	pthread_cond_destroy(&p->room);
 }
 
 /* ------------------------------------------------------------- paging --- */
@@ -365,7 +471,7 @@ static int reader_use_page(struct reader *r, struct fetched *f, long *next)
 }
 
 /*
- * Reads pages first, first + 1, ... in order with speculative fetches, to
+ * Reads pages first, first + 1, ... in order, fetched ahead, to
  * the end or a stop of r. Sets *next to 0 when the read is over, or to the
  * page to go on from when a page's next_page was not simply the one after.
  */

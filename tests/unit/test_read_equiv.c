@@ -4,7 +4,10 @@
  * snapshot and every chain of batches (changes, deletes, metrics windows,
  * with caps, limits and filters) read from the real simulated server,
  * answering one call in five with a 429/500/503, is byte for byte the same
- * with parallel=8 as with parallel=1, end offsets included.
+ * with parallel=8 and parallel=3 as with parallel=1, end offsets included.
+ * The record counts include exact multiples of the page size (users 15,
+ * products 20, orders 40, events min(limit, 50), metrics 100), where the
+ * batch bound leaves no page to spare.
  */
 #include "source.h"
 
@@ -53,6 +56,17 @@ static const struct tcase cases[] = {
     {"metrics", CHANGES, 0, 0, 0, 0, NULL, NULL, NULL},
     {"metrics", CHANGES, 50, 0, 0, 1800, NULL, NULL, NULL},
     {"metrics", CHANGES, 0, 70, 0, 0, NULL, NULL, NULL},
+    {"products", SNAPSHOT, 0, 40, 0, 0, NULL, NULL, NULL},
+    {"products", SNAPSHOT, 0, 41, 0, 0, NULL, NULL, NULL},
+    {"metrics", SNAPSHOT, 0, 200, 0, 1800, NULL, NULL, NULL},
+    {"users", CHANGES, 30, 0, 0, 0, NULL, NULL, NULL},
+    {"users", CHANGES, 15, 31, 0, 0, NULL, NULL, NULL},
+    {"orders", CHANGES, 80, 0, 0, 0, NULL, NULL, NULL},
+    {"orders", CHANGES, 81, 0, 0, 0, NULL, NULL, NULL},
+    {"orders", DELETES, 40, 0, 0, 0, NULL, NULL, NULL},
+    {"events", CHANGES, 60, 0, 30, 0, NULL, NULL, NULL},
+    {"events", CHANGES, 100, 0, 0, 0, NULL, NULL, NULL},
+    {"metrics", CHANGES, 200, 0, 0, 0, NULL, NULL, NULL},
 };
 #define NCASES (sizeof(cases) / sizeof(cases[0]))
 
@@ -152,7 +166,7 @@ int main(void)
 {
 	struct example_config ec;
 	struct example_server *srv = NULL;
-	struct http_client *one, *many;
+	struct http_client *one, *few, *many;
 	char url[64], err[256];
 	int64_t init;
 	size_t i;
@@ -171,22 +185,29 @@ int main(void)
 	delete_orders(url, 90);
 	init = isotime_now_us();
 	one = client(url, 1);
+	few = client(url, 3);
 	many = client(url, 8);
 	for (i = 0; i < NCASES; i++) {
-		char *a = NULL, *b = NULL;
-		size_t alen = 0, blen = 0;
+		char *a = NULL, *b = NULL, *c = NULL;
+		size_t alen = 0, blen = 0, clen = 0;
 		int ra = transcript(one, &cases[i], init, &a, &alen);
 		int rb = transcript(many, &cases[i], init, &b, &blen);
+		int rc = transcript(few, &cases[i], init, &c, &clen);
 
-		CHECK(ra == 0 && rb == 0);
+		CHECK(ra == 0 && rb == 0 && rc == 0);
 		CHECK(alen > 0 && alen == blen && !memcmp(a, b, alen));
-		if (alen != blen || memcmp(a, b, alen))
-			fprintf(stderr, "case %zu (%s): %zu vs %zu bytes\n", i,
-				cases[i].table, alen, blen);
+		CHECK(alen == clen && !memcmp(a, c, alen));
+		if (alen != blen || memcmp(a, b, alen) || alen != clen ||
+		    memcmp(a, c, alen))
+			fprintf(stderr,
+				"case %zu (%s): %zu vs %zu, %zu bytes\n", i,
+				cases[i].table, alen, blen, clen);
 		free(a);
 		free(b);
+		free(c);
 	}
 	http_client_free(one);
+	http_client_free(few);
 	http_client_free(many);
 	example_server_stop(srv);
 	curl_global_cleanup();

@@ -5,7 +5,10 @@
  * out of order, one page is refused with a 503 before it succeeds, pages
  * past next_page null still answer with records. The output must be every
  * page in order, nothing past the end, and the window of pages in flight
- * must stay bounded.
+ * must stay bounded. The listener counts the requests: a read starts with
+ * one page in flight and widens as pages come back (a one-page read makes
+ * one request), a batch bounded by a record count asks for no page it
+ * cannot need, and a long read still gets PARALLEL pages in flight.
  */
 #include "source.h"
 
@@ -19,19 +22,33 @@
 
 #include "check.h"
 
-#define NPAGE	 3 /* records per page */
-#define LAST	 4 /* the page that says next_page null */
+#define NPAGE	 3  /* records per page */
+#define LAST	 4  /* the page that says next_page null, by default */
+#define LONG	 48 /* the last page of a long read */
+#define MAXPAGE	 64
 #define MAXCONN	 256
 #define PARALLEL 8
+
+/* How long the listener takes to answer page p. */
+enum pace {
+	EARLY_SLOW, /* pages up to LAST the slower the earlier, 30 ms steps */
+	LATE_SLOW,  /* pages the slower the later, 30 ms steps */
+	EVEN,	    /* every page 20 ms */
+};
 
 /* What the listener does; the counters are under lock. */
 struct listener {
 	int fd;
+	int last; /* the page that says next_page null */
+	enum pace pace;
 	int fail_page;	/* answers 500 for this page, always; 0: none */
 	int retry_page; /* answers 503 for this page's first try */
 	pthread_mutex_t lock;
-	int tries[64]; /* requests seen per page */
-	int max_page;  /* the highest page requested */
+	int tries[MAXPAGE]; /* requests seen per page */
+	int requests;	    /* requests seen in all */
+	int max_page;	    /* the highest page requested */
+	int busy;	    /* requests being answered now */
+	int max_busy;	    /* the most ever answered at once */
 	pthread_t conn[MAXCONN];
 	int nconn;
 };
@@ -42,7 +59,7 @@ struct conn {
 };
 
 /* The body of page p: NPAGE records, cursors rising with the page. */
-static void page_body(int p, char *out, size_t size)
+static void page_body(int p, int last, char *out, size_t size)
 {
 	size_t len = 0;
 	int i;
@@ -53,14 +70,26 @@ static void page_body(int p, char *out, size_t size)
 		    out + len, size - len,
 		    "%s{\"id\":\"%s%02d_%d\",\"ts\":\"2020-01-01T00:%02d:%02d."
 		    "000000+00:00\",\"n\":%d.50}",
-		    i ? "," : "", p > LAST ? "past" : "rec", p, i, p, i, p);
-	if (p == LAST)
+		    i ? "," : "", p > last ? "past" : "rec", p, i, p, i, p);
+	if (p == last)
 		snprintf(out + len, size - len, "],\"next_page\":null}");
 	else
 		snprintf(out + len, size - len, "],\"next_page\":%d}", p + 1);
 }
 
-/* Answers one request: pages out of order (early pages slowest). */
+static useconds_t pace_us(const struct listener *l, int p)
+{
+	switch (l->pace) {
+	case EARLY_SLOW:
+		return (useconds_t)(p <= LAST ? (LAST + 1 - p) * 30000 : 1000);
+	case LATE_SLOW:
+		return (useconds_t)p * 30000;
+	default:
+		return 20000;
+	}
+}
+
+/* Answers one request, as slowly as the pace says. */
 static void *serve_conn(void *arg)
 {
 	struct conn *cn = arg;
@@ -82,23 +111,29 @@ static void *serve_conn(void *arg)
 	q = strstr(req, "page=");
 	if (q)
 		p = atoi(q + 5);
-	if (p < 1 || p >= 64) { /* a cancelled request never came */
+	if (p < 1 || p >= MAXPAGE) { /* a cancelled request never came */
 		close(cn->fd);
 		free(cn);
 		return NULL;
 	}
 	pthread_mutex_lock(&l->lock);
 	try = ++l->tries[p];
+	l->requests++;
 	if (p > l->max_page)
 		l->max_page = p;
+	if (++l->busy > l->max_busy)
+		l->max_busy = l->busy;
 	pthread_mutex_unlock(&l->lock);
-	usleep((useconds_t)(p <= LAST ? (LAST + 1 - p) * 30000 : 1000));
+	usleep(pace_us(l, p));
 	if (p == l->fail_page || (p == l->retry_page && try == 1)) {
 		status = p == l->fail_page ? 500 : 503;
 		snprintf(body, sizeof(body), "{\"error\":\"page %d down\"}", p);
 	} else {
-		page_body(p, body, sizeof(body));
+		page_body(p, l->last, body, sizeof(body));
 	}
+	pthread_mutex_lock(&l->lock); /* done before the client hears */
+	l->busy--;
+	pthread_mutex_unlock(&l->lock);
 	snprintf(head, sizeof(head),
 		 "HTTP/1.1 %d X\r\nContent-Type: application/json\r\n"
 		 "Content-Length: %zu\r\nConnection: close\r\n\r\n",
@@ -167,7 +202,8 @@ struct run {
 	FILE *f;
 };
 
-static void run_start(struct run *r, int fail_page, int retry_page)
+static void run_start_paced(struct run *r, int last, enum pace pace,
+			    int fail_page, int retry_page)
 {
 	struct http_config cfg;
 	char url[64];
@@ -175,6 +211,8 @@ static void run_start(struct run *r, int fail_page, int retry_page)
 
 	memset(r, 0, sizeof(*r));
 	pthread_mutex_init(&r->l.lock, NULL);
+	r->l.last = last;
+	r->l.pace = pace;
 	r->l.fail_page = fail_page;
 	r->l.retry_page = retry_page;
 	r->l.fd = listen_loopback(&port);
@@ -191,6 +229,11 @@ static void run_start(struct run *r, int fail_page, int retry_page)
 	cfg.parallel = PARALLEL;
 	CHECK(http_client_new(&cfg, &r->c) == 0);
 	r->f = open_memstream(&r->out, &r->outlen);
+}
+
+static void run_start(struct run *r, int fail_page, int retry_page)
+{
+	run_start_paced(r, LAST, EARLY_SLOW, fail_page, retry_page);
 }
 
 static void run_stop(struct run *r)
@@ -297,6 +340,7 @@ static void test_batch_stops(void)
 	fflush(r.f);
 	CHECK_STR(r.out, want.data);
 	CHECK_STR(end, "2020-01-01T00:02:02.000000+00:00");
+	CHECK(r.l.max_page == 2); /* 4 records are 2 pages of 3 */
 	free(end);
 	end = NULL;
 	run_stop(&r);
@@ -310,6 +354,7 @@ static void test_batch_stops(void)
 	fflush(r.f);
 	CHECK_STR(r.out, want.data);
 	CHECK_STR(end, "2020-01-01T00:02:01.000000+00:00");
+	CHECK(r.l.max_page == 2);
 	free(end);
 	end = NULL;
 	run_stop(&r);
@@ -326,7 +371,96 @@ static void test_batch_stops(void)
 	fflush(r.f);
 	CHECK_STR(r.out, want.data);
 	CHECK_STR(end, "2020-01-01T00:03:00.000000+00:00");
+	CHECK(r.l.max_page <= 4); /* nothing past page 3 once it is back */
 	free(end);
+	run_stop(&r);
+	buf_free(&want);
+	table_opts_free(&o);
+}
+
+/* Reads a snapshot of pages 1..last at pace; checks it; *requests made. */
+static void snapshot_of(int last, enum pace pace, int *requests, int *busy)
+{
+	struct table_info t;
+	struct table_opts o;
+	struct buf want;
+	struct run r;
+
+	table(&t, 0);
+	table_opts_defaults(&o);
+	buf_init(&want, 0);
+	expected(last, NPAGE, &want);
+	run_start_paced(&r, last, pace, 0, 0);
+	CHECK(source_snapshot(r.c, &t, &o, 0, r.f, NULL) == 0);
+	fflush(r.f);
+	CHECK_STR(r.out, want.data);
+	*requests = r.l.requests;
+	*busy = r.l.max_busy;
+	run_stop(&r);
+	buf_free(&want);
+	table_opts_free(&o);
+}
+
+/* Slow start: a short read asks for hardly more pages than it has. */
+static void test_short_reads(void)
+{
+	enum pace pace;
+	int n, busy;
+
+	for (pace = EARLY_SLOW; pace <= EVEN; pace++) {
+		snapshot_of(1, pace, &n, &busy);
+		CHECK(n == 1);
+		snapshot_of(2, pace, &n, &busy);
+		CHECK(n <= 3);
+		snapshot_of(3, pace, &n, &busy);
+		CHECK(n <= 3 + 1);
+	}
+}
+
+/* A long read still gets PARALLEL pages in flight, and no more. */
+static void test_long_read(void)
+{
+	int n, busy;
+
+	snapshot_of(LONG, EVEN, &n, &busy);
+	CHECK(busy == PARALLEL);
+	CHECK(n >= LONG && n <= LONG + PARALLEL - 1);
+}
+
+/* A read that stops at a record count asks for no page past the last. */
+static void test_batch_bound(void)
+{
+	struct table_info t;
+	struct table_opts o;
+	struct buf want;
+	struct run r;
+	char *end = NULL;
+
+	table(&t, 1);
+	table_opts_defaults(&o);
+	buf_init(&want, 0);
+	o.max_records_per_batch = 2 * NPAGE;
+	expected(2, NPAGE, &want);
+	run_start_paced(&r, LONG, EVEN, 0, 0);
+	CHECK(source_read_batch(r.c, &t, &o, 0, NULL, 4102444800000000LL, r.f,
+				&end, NULL) == 0);
+	fflush(r.f);
+	CHECK_STR(r.out, want.data);
+	CHECK_STR(end, "2020-01-01T00:02:02.000000+00:00");
+	CHECK(r.l.max_page == 2 && r.l.requests == 2);
+	free(end);
+	run_stop(&r);
+
+	/* num_rows one record into page 3, on a snapshot */
+	table(&t, 0);
+	o.num_rows = 2 * NPAGE + 1;
+	buf_reset(&want);
+	expected(3, 1, &want);
+	run_start_paced(&r, LONG, EVEN, 0, 0);
+	CHECK(source_snapshot(r.c, &t, &o, 0, r.f, NULL) == 0);
+	fflush(r.f);
+	CHECK_STR(r.out, want.data);
+	CHECK(r.l.max_page == 3 && r.l.requests == 3);
 	run_stop(&r);
 	buf_free(&want);
 	table_opts_free(&o);
@@ -337,5 +471,8 @@ int main(void)
 	test_in_order();
 	test_failed_page();
 	test_batch_stops();
+	test_short_reads();
+	test_long_read();
+	test_batch_bound();
 	return check_result();
 }
