@@ -363,20 +363,25 @@ static int describe_all(struct mount *m, char **names, struct table_info ***info
 /* Checks the spec against the tables the source has. Returns 0 or 2. */
 static int check_spec(struct mount *m, char **names, struct table_info **infos)
 {
-	enum ingestion types[64];
+	enum ingestion *types;
 	char err[512];
 	size_t n = 0;
+	int rc = 0;
 
-	while (names[n] && n < 64) {
-		types[n] = infos[n]->ingestion;
+	while (names[n])
 		n++;
-	}
+	types = calloc(n ? n : 1, sizeof(*types));
+	if (!types)
+		return 1;
+	for (size_t i = 0; i < n; i++)
+		types[i] = infos[i]->ingestion;
 	if (spec_validate(m->opt->spec, (const char *const *)names, types, n,
 			  m->opt->allow_list, err, sizeof(err))) {
 		fprintf(stderr, "lakeflowfs: %s\n", err);
-		return 2;
+		rc = 2;
 	}
-	return 0;
+	free(types);
+	return rc;
 }
 
 /* The description of table name among infos, handed over (NULLed). */

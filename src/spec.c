@@ -27,18 +27,6 @@ static const char *const common_options[] = {"scd_type", "primary_keys",
 					     "sequence_by"};
 #define NCOMMON (sizeof(common_options) / sizeof(common_options[0]))
 
-__attribute__((format(printf, 3, 4))) static int fail(char *err, size_t errlen,
-						      const char *fmt, ...)
-{
-	va_list ap;
-
-	if (errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -EINVAL;
-}
 
 /* ------------------------------------------------------------- values --- */
 
@@ -66,7 +54,7 @@ static int dup_string(struct ctx *cx, struct json_object *v, const char *what,
 	if (!json_object_is_type(v, json_type_string) ||
 	    strlen(json_object_get_string(v)) !=
 		(size_t)json_object_get_string_len(v))
-		return fail(cx->err, cx->errlen,
+		return option_error(cx->err, cx->errlen,
 			    "spec: %s: %s must be a string", cx->where, what);
 	free(*dst);
 	*dst = strdup(json_object_get_string(v));
@@ -87,7 +75,7 @@ static int value_text(struct ctx *cx, struct json_object *v, const char *name,
 	}
 	if (json_object_is_type(v, json_type_string))
 		return dup_string(cx, v, name, out);
-	return fail(cx->err, cx->errlen,
+	return option_error(cx->err, cx->errlen,
 		    "spec: %s: option '%s' must be a string or an integer",
 		    cx->where, name);
 }
@@ -162,7 +150,7 @@ static int primary_keys_parse(struct ctx *cx, struct spec_table *t,
 	else if (json_object_is_type(v, json_type_string))
 		rc = keys_from_string(t, json_object_get_string(v));
 	if (rc == -EINVAL)
-		return fail(cx->err, cx->errlen,
+		return option_error(cx->err, cx->errlen,
 			    "spec: %s: primary_keys must be a non-empty array "
 			    "of column names or a comma-separated string",
 			    cx->where);
@@ -183,12 +171,12 @@ static int common_parse(struct ctx *cx, struct spec_table *t, const char *key,
 	if (rc)
 		return rc;
 	if (t->sequence_by && !*t->sequence_by)
-		return fail(cx->err, cx->errlen,
+		return option_error(cx->err, cx->errlen,
 			    "spec: %s: sequence_by must not be empty",
 			    cx->where);
 	if (t->scd_type && strcmp(t->scd_type, "SCD_TYPE_1") &&
 	    strcmp(t->scd_type, "SCD_TYPE_2"))
-		return fail(cx->err, cx->errlen,
+		return option_error(cx->err, cx->errlen,
 			    "spec: %s: scd_type must be SCD_TYPE_1 or "
 			    "SCD_TYPE_2, not '%s'",
 			    cx->where, t->scd_type);
@@ -207,7 +195,7 @@ static int unknown_option(struct ctx *cx, const char *key)
 			 "%s, ", opts[i].name);
 	snprintf(known + strlen(known), sizeof(known) - strlen(known),
 		 "scd_type, primary_keys, sequence_by");
-	return fail(cx->err, cx->errlen,
+	return option_error(cx->err, cx->errlen,
 		    "spec: %s: unknown option '%s' in table_configuration "
 		    "(known: %s)",
 		    cx->where, key, known);
@@ -225,7 +213,7 @@ static int source_option_parse(struct ctx *cx, struct spec_table *t,
 	if (!rc)
 		rc = option_set(opt, text, &t->opts, msg, sizeof(msg));
 	if (rc == -EINVAL && text)
-		fail(cx->err, cx->errlen, "spec: %s: %s", cx->where, msg);
+		option_error(cx->err, cx->errlen, "spec: %s: %s", cx->where, msg);
 	free(text);
 	if (!rc)
 		rc = strings_add(&t->options, &t->noptions, opt->name,
@@ -240,7 +228,7 @@ static int config_parse(struct ctx *cx, struct spec_table *t,
 	int rc = 0;
 
 	if (!json_object_is_type(cfg, json_type_object))
-		return fail(cx->err, cx->errlen,
+		return option_error(cx->err, cx->errlen,
 			    "spec: %s: table_configuration must be an object",
 			    cx->where);
 	json_object_object_foreach(cfg, key, v)
@@ -271,14 +259,14 @@ static int dir_check(struct ctx *cx, const char *dir)
 		    dir[i] == '/')
 			goto bad;
 	if (dir[0] == '_' || !strcmp(dir, "tables"))
-		return fail(cx->err, cx->errlen,
+		return option_error(cx->err, cx->errlen,
 			    "spec: %s: destination_table '%s' would clash with "
 			    "the mount's own files ('tables' and the "
 			    "'_'-prefixed control files)",
 			    cx->where, dir);
 	return 0;
 bad:
-	return fail(cx->err, cx->errlen,
+	return option_error(cx->err, cx->errlen,
 		    "spec: %s: destination_table '%s' is not a safe directory "
 		    "name (1 to %d bytes, no '/', no control characters, "
 		    "not '.' or '..')",
@@ -297,7 +285,7 @@ static int keys_check(struct ctx *cx, struct json_object *obj,
 		for (i = 0; i < n && strcmp(key, known[i]); i++)
 			;
 		if (i == n)
-			return fail(cx->err, cx->errlen,
+			return option_error(cx->err, cx->errlen,
 				    "spec: %s: unknown key '%s' (known: %s)",
 				    cx->where, key, list);
 	}
@@ -329,7 +317,7 @@ static int table_members(struct ctx *cx, struct json_object *tab,
 	if (!rc)
 		rc = member_string(cx, tab, "source_table", &t->source_table);
 	if (!rc && (!t->source_table || !*t->source_table))
-		return fail(cx->err, cx->errlen,
+		return option_error(cx->err, cx->errlen,
 			    "spec: %s: source_table is missing or empty",
 			    cx->where);
 	if (!rc)
@@ -353,7 +341,7 @@ static int table_parse(struct ctx *cx, size_t idx, struct json_object *elem,
 
 	snprintf(cx->where, sizeof(cx->where), "object[%zu]", idx);
 	if (!json_object_is_type(elem, json_type_object))
-		return fail(cx->err, cx->errlen,
+		return option_error(cx->err, cx->errlen,
 			    "spec: %s must be an object {\"table\": {...}}",
 			    cx->where);
 	rc = keys_check(cx, elem, known, 1, "table");
@@ -361,7 +349,7 @@ static int table_parse(struct ctx *cx, size_t idx, struct json_object *elem,
 		return rc;
 	if (!json_object_object_get_ex(elem, "table", &tab) ||
 	    !json_object_is_type(tab, json_type_object))
-		return fail(cx->err, cx->errlen,
+		return option_error(cx->err, cx->errlen,
 			    "spec: %s: \"table\" is missing or not an object",
 			    cx->where);
 	snprintf(cx->where, sizeof(cx->where), "object[%zu].table", idx);
@@ -385,7 +373,7 @@ static int dirs_unique(struct ctx *cx, const struct spec *s)
 	for (i = 0; i < s->ntables; i++)
 		for (j = i + 1; j < s->ntables; j++)
 			if (!strcmp(s->tables[i].dir, s->tables[j].dir))
-				return fail(cx->err, cx->errlen,
+				return option_error(cx->err, cx->errlen,
 					    "spec: objects %zu and %zu both "
 					    "use the directory '%s'; give one "
 					    "a destination_table",
@@ -449,7 +437,7 @@ static int parse_text(struct ctx *cx, const char *text, const char *name,
 		return 0;
 	json_object_put(*obj);
 	*obj = NULL;
-	return fail(cx->err, cx->errlen,
+	return option_error(cx->err, cx->errlen,
 		    "spec: %s: not valid JSON (%s near byte %zu)", name,
 		    jerr == json_tokener_success
 			? "trailing data"
@@ -470,7 +458,7 @@ static int root_parse(struct ctx *cx, struct json_object *root, struct spec *s,
 	if (!json_object_is_type(root, json_type_object) ||
 	    !json_object_object_get_ex(root, "pipeline_spec", &ps) ||
 	    !json_object_is_type(ps, json_type_object))
-		return fail(cx->err, cx->errlen,
+		return option_error(cx->err, cx->errlen,
 			    "spec: the top level must be an object "
 			    "{\"pipeline_spec\": {...}}");
 	rc = keys_check(cx, root, top, 1, "pipeline_spec");
@@ -485,7 +473,7 @@ static int root_parse(struct ctx *cx, struct json_object *root, struct spec *s,
 	if (!json_object_object_get_ex(ps, "object", objects) ||
 	    !json_object_is_type(*objects, json_type_array) ||
 	    !json_object_array_length(*objects))
-		return fail(cx->err, cx->errlen,
+		return option_error(cx->err, cx->errlen,
 			    "spec: pipeline_spec.object must be a non-empty "
 			    "array of {\"table\": {...}}");
 	return 0;
@@ -534,7 +522,7 @@ int spec_parse(const char *json, const char *name, struct spec **out, char *err,
 	json_object_put(root);
 	if (rc) {
 		if (rc == -ENOMEM)
-			fail(err, errlen, "spec: out of memory");
+			option_error(err, errlen, "spec: out of memory");
 		spec_free(s);
 		return rc;
 	}
@@ -553,19 +541,19 @@ static int read_file(const char *path, char **text, char *err, size_t errlen)
 
 	*text = NULL;
 	if (!f)
-		return fail(err, errlen, "spec: cannot read %s: %s", path,
+		return option_error(err, errlen, "spec: cannot read %s: %s", path,
 			    strerror(errno));
 	buf_init(&b, SPEC_SIZE_MAX);
 	while (!rc && (n = fread(chunk, 1, sizeof(chunk), f)) > 0)
 		rc = buf_append(&b, chunk, n);
 	if (!rc && ferror(f))
-		rc = fail(err, errlen, "spec: cannot read %s: %s", path,
+		rc = option_error(err, errlen, "spec: cannot read %s: %s", path,
 			  strerror(errno));
 	else if (rc == -E2BIG)
-		rc = fail(err, errlen, "spec: %s: larger than %u bytes", path,
+		rc = option_error(err, errlen, "spec: %s: larger than %u bytes", path,
 			  SPEC_SIZE_MAX);
 	else if (!rc && b.len && memchr(b.data, '\0', b.len))
-		rc = fail(err, errlen, "spec: %s: binary (has a NUL byte)",
+		rc = option_error(err, errlen, "spec: %s: binary (has a NUL byte)",
 			  path);
 	fclose(f);
 	if (!rc && !(*text = b.data ? buf_steal(&b) : strdup("")))
@@ -636,14 +624,14 @@ static int options_check(const struct spec_table *t, size_t idx,
 			continue; /* spec_parse() keeps known names only */
 		if (!option_applies(opt, t->source_table, types[idx])) {
 			table_list(opt, tables, types, n, list, sizeof(list));
-			return fail(err, errlen,
+			return option_error(err, errlen,
 				    "spec: table '%s': option '%s' does not "
 				    "apply to %s (it applies to: %s)",
 				    t->dir, opt->name, t->source_table, list);
 		}
 		if ((opt->flags & OPTION_EXTERNAL) &&
 		    !option_allowed(allow_list, opt->name))
-			return fail(err, errlen,
+			return option_error(err, errlen,
 				    "spec: table '%s': option '%s' is not in "
 				    "the connection's externalOptionsAllowList "
 				    "(%s%s%s)",
@@ -673,13 +661,13 @@ int spec_validate(const struct spec *s, const char *const *tables,
 		if (idx < 0) {
 			table_list(NULL, tables, types, ntables, list,
 				   sizeof(list));
-			return fail(err, errlen,
+			return option_error(err, errlen,
 				    "spec: source_table '%s' is not a table of "
 				    "the source (supported: %s)",
 				    t->source_table, list);
 		}
 		if (t->scd_type && types[idx] == INGEST_APPEND)
-			return fail(err, errlen,
+			return option_error(err, errlen,
 				    "spec: table '%s': scd_type does not apply "
 				    "to %s, an append-only table",
 				    t->dir, t->source_table);

@@ -33,8 +33,7 @@ static const struct table_option options[] = {
 };
 #define NOPTIONS (sizeof(options) / sizeof(options[0]))
 
-__attribute__((format(printf, 3, 4))) static int fail(char *err, size_t errlen,
-						      const char *fmt, ...)
+int option_error(char *err, size_t errlen, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -100,17 +99,17 @@ int option_set(const struct table_option *opt, const char *value,
 
 	if (opt->kind == OPTION_LONG) {
 		if (parse_positive(value, (long *)(void *)base))
-			return fail(err, errlen,
+			return option_error(err, errlen,
 				    "option '%s' must be an integer from 1 to "
 				    "%ld, not '%s'",
 				    opt->name, OPTION_LONG_MAX, value);
 		return 0;
 	}
 	if (!*value)
-		return fail(err, errlen, "option '%s' must not be empty",
+		return option_error(err, errlen, "option '%s' must not be empty",
 			    opt->name);
 	if (opt->kind == OPTION_TIMESTAMP && isotime_parse(value, &us))
-		return fail(err, errlen,
+		return option_error(err, errlen,
 			    "option '%s' must be a timestamp like "
 			    "2026-11-21T21:26:15.123456+00:00, not '%s'",
 			    opt->name, value);

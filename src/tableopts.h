@@ -53,6 +53,13 @@ int option_applies(const struct table_option *opt, const char *table,
  */
 int option_set(const struct table_option *opt, const char *value,
 	       struct table_opts *o, char *err, size_t errlen);
+/*
+ * Writes a message into err (errlen bytes, may be 0) and returns -EINVAL:
+ * how the option and spec checks refuse something.
+ */
+int option_error(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 /* Whether name is in a comma-separated list (spaces around names ignored). */
 int option_allowed(const char *allow_list, const char *name);
 

@@ -155,23 +155,9 @@ unmount_fs() {
 }
 
 # Every record of TABLE read page by page with curl, one compact line each.
-# Retries pages that draw an injected 429/500/503.
+# Retries pages that draw an injected 429/500/503. QUERY starts with '&'.
 api_all_records() {
-	table=$1
-	query=${2:-}
-	page=1
-	while [ -n "$page" ] && [ "$page" != null ]; do
-		for _ in $(seq 50); do
-			body=$(curl -sS -u "$CREDS" -w '\n%{http_code}' \
-				"$SERVER_URL/tables/$table/records?page=$page$query")
-			code=$(printf '%s' "$body" | tail -n 1)
-			[ "$code" = 200 ] && break
-		done
-		[ "$code" = 200 ] || fail "GET $table page $page: HTTP $code"
-		body=$(printf '%s' "$body" | sed '$d')
-		printf '%s' "$body" | jq -c '.records[]'
-		page=$(printf '%s' "$body" | jq -r '.next_page')
-	done
+	api_all_path "/tables/$1/records" "${2:-}"
 }
 
 
