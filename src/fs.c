@@ -243,6 +243,14 @@ static int fs_getattr(const char *path, struct stat *st,
 		st->st_size = (off_t)mem->len;
 		return 0;
 	}
+	if (fi && (n.kind == NODE_OFFSET || n.kind == NODE_NEXT ||
+		   n.kind == NODE_STATUS)) {
+		/* fstat: the content this handle made at open */
+		struct handle *h = (struct handle *)(uintptr_t)fi->fh;
+
+		st->st_size = (off_t)h->own.len;
+		return 0;
+	}
 	if (n.kind == NODE_OFFSET || n.kind == NODE_NEXT || n.kind == NODE_STATUS) {
 		struct buf b;
 
@@ -480,12 +488,18 @@ static int fs_statfs(const char *path, struct statvfs *sv)
 
 static void *fs_init(struct fuse_conn_info *conn, struct fuse_config *cfg)
 {
-	/* A file is made again only while nothing holds it open, and each
-	 * getattr reply carries its new size and time, so the kernel may keep
-	 * attributes for a second: reads of a warm file then never reach us. */
+	/*
+	 * A snapshot may be made again (never while a handle holds it open),
+	 * so the kernel must not trust a size it cached: attributes expire at
+	 * once, and a read past the size it knows asks again (through the
+	 * handle, so for that very file). Without auto_inval_data the kernel
+	 * does not ask on every read, so a warm file reads from the page
+	 * cache; keep_cache, set per version at open, guards those pages.
+	 */
 	cfg->entry_timeout = 1;
 	cfg->negative_timeout = 1;
-	cfg->attr_timeout = 1;
+	cfg->attr_timeout = 0;
+	conn->want &= ~FUSE_CAP_AUTO_INVAL_DATA;
 	cfg->use_ino = 0;
 	return fuse_get_context()->private_data;
 }

@@ -196,8 +196,8 @@ static void fetch_one(struct pager *p, long page, struct fetched *f)
 		goto out;
 	rc = page_parse(body.data, body.len, &r->keys, &f->pg);
 	if (rc == -EINVAL)
-		(void)buf_printf(&f->why, "GET %s: %s", f->path.data,
-				 f->pg.error);
+		(void)buf_printf(&f->why, "GET %s%s: %s", http_log_base(r->c),
+				 f->path.data, f->pg.error);
 	if (!rc)
 		rc = fetched_lines(f);
 out:
@@ -453,7 +453,8 @@ static int reader_use_page(struct reader *r, struct fetched *f, long *next)
 		if (f->why.len)
 			lf_err("%s", f->why.data);
 		else
-			lf_err("GET %s: %s", f->path.data, strerror(-f->rc));
+			lf_err("GET %s%s: %s", http_log_base(r->c), f->path.data,
+			       strerror(-f->rc));
 		return f->rc;
 	}
 	if (r->progress)
@@ -463,8 +464,8 @@ static int reader_use_page(struct reader *r, struct fetched *f, long *next)
 		stop = reader_page_done(r, &f->pg);
 	*next = stop ? 0 : f->pg.next_page;
 	if (!rc && *next && *next <= f->page) {
-		lf_err("GET %s: next_page %ld does not advance", f->path.data,
-		       *next);
+		lf_err("GET %s%s: next_page %ld does not advance",
+		       http_log_base(r->c), f->path.data, *next);
 		rc = -EIO;
 	}
 	return rc;
@@ -536,7 +537,7 @@ static int oldest_cursor(struct reader *r, const char *base, char **out)
 	}
 	rc = page_parse(body.data, body.len, &r->keys, &pg);
 	if (rc) {
-		lf_err("GET %s: %s", base, pg.error);
+		lf_err("GET %s%s: %s", http_log_base(r->c), base, pg.error);
 		rc = -EIO;
 		goto out;
 	}

@@ -130,13 +130,18 @@ mount_fs() {
 	mnt=$1
 	shift
 	mkdir -p "$mnt"
+	touch "$T/daemon.log"
+	# Each daemon says "mounted on" once it is: wait for this one's line (a
+	# stale mount being replaced can look mounted before it is).
+	mounted_before=$(grep -c "mounted on $mnt\$" "$T/daemon.log")
 	"$LAKEFLOWFS" -f "$mnt" "$@" >>"$T/daemon.log" 2>&1 &
 	DAEMON_PID=$!
 	DAEMON_PIDS="$DAEMON_PIDS $DAEMON_PID"
 	MOUNTS="$MOUNTS $mnt"
 	deadline=$(($(date +%s) + 30))
 	# A stale mount is a mountpoint too: also require that it answers.
-	until mountpoint -q "$mnt" && stat -f "$mnt" >/dev/null 2>&1; do
+	until [ "$(grep -c "mounted on $mnt\$" "$T/daemon.log")" -gt "$mounted_before" ] &&
+		mountpoint -q "$mnt" && stat -f "$mnt" >/dev/null 2>&1; do
 		kill -0 "$DAEMON_PID" 2>/dev/null ||
 			fail "lakeflowfs exited before mounting $mnt"
 		[ "$(date +%s)" -lt "$deadline" ] || fail "timed out mounting $mnt"
