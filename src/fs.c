@@ -423,34 +423,40 @@ static int fs_open(const char *path, struct fuse_file_info *fi)
 	return 0;
 }
 
-static int fs_read(const char *path, char *buf, size_t size, off_t off,
-		   struct fuse_file_info *fi)
+/*
+ * Hands libfuse the cache file itself, so it can splice the bytes to the
+ * kernel instead of copying them through our buffer.
+ */
+static int fs_read_buf(const char *path, struct fuse_bufvec **bufp,
+		       size_t size, off_t off, struct fuse_file_info *fi)
 {
 	struct handle *h = (struct handle *)(uintptr_t)fi->fh;
-	size_t done = 0;
+	struct fuse_bufvec *bv = malloc(sizeof(*bv));
 
+	if (!bv)
+		return -ENOMEM;
+	*bv = FUSE_BUFVEC_INIT(size);
 	if (h->mem) {
-		if (off < 0 || (size_t)off >= h->mem->len)
-			return 0;
-		if (size > h->mem->len - (size_t)off)
-			size = h->mem->len - (size_t)off;
-		memcpy(buf, h->mem->data + off, size);
-		return (int)size;
-	}
-	while (done < size) {
-		ssize_t n = pread(h->fd, buf + done, size - done, off + (off_t)done);
+		/* libfuse frees memory buffers: give it a copy */
+		size_t n = off < 0 || (size_t)off >= h->mem->len ?
+				   0 : h->mem->len - (size_t)off;
 
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			lf_err("%s: read failed: %s", path, strerror(errno));
-			return -EIO;
+		n = n < size ? n : size;
+		bv->buf[0].size = n;
+		bv->buf[0].mem = malloc(n ? n : 1);
+		if (!bv->buf[0].mem) {
+			free(bv);
+			return -ENOMEM;
 		}
-		if (n == 0)
-			break;
-		done += (size_t)n;
+		if (n)
+			memcpy(bv->buf[0].mem, h->mem->data + off, n);
+	} else {
+		bv->buf[0].flags = FUSE_BUF_IS_FD | FUSE_BUF_FD_SEEK | FUSE_BUF_FD_RETRY;
+		bv->buf[0].fd = h->fd;
+		bv->buf[0].pos = off;
 	}
-	return (int)done;
+	*bufp = bv;
+	return 0;
 }
 
 static int fs_release(const char *path, struct fuse_file_info *fi)
@@ -510,7 +516,7 @@ const struct fuse_operations fs_operations = {
 	.opendir = fs_opendir,
 	.readdir = fs_readdir,
 	.open = fs_open,
-	.read = fs_read,
+	.read_buf = fs_read_buf,
 	.release = fs_release,
 	.statfs = fs_statfs,
 };
