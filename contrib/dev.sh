@@ -3,10 +3,15 @@
 # One command for each thing a developer does on a fresh machine:
 #   contrib/dev.sh demo    install dependencies, build, mount the built-in
 #                          Example source and look around
-#   contrib/dev.sh test    install dependencies, build, run the whole suite
+#   contrib/dev.sh test    install dependencies, build, run the whole suite:
+#                          plainly (./build), under ASan+UBSan
+#                          (./build-asan), the unit tests under valgrind
+#                          (./build-valgrind), and each fuzzer for
+#                          FUZZ_SECONDS (default 12; ./build-fuzz); ends with
+#                          one "N passed, N failed" line counting every run
 #   contrib/dev.sh build   install dependencies and build only
 # The build goes to ./build (out of tree). Extra configure flags may be
-# given in CONFIGURE_FLAGS, e.g. CONFIGURE_FLAGS="--enable-asan".
+# given in CONFIGURE_FLAGS, e.g. CONFIGURE_FLAGS="--enable-asan" (./build only).
 set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -17,22 +22,49 @@ as_root() {
 	if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
 }
 
-build() {
+prepare() {
 	as_root sh "$top/contrib/install-deps.sh"
 	if [ ! -x "$top/configure" ] || [ "$top/configure.ac" -nt "$top/configure" ]; then
 		(cd "$top" && autoreconf -fi)
 	fi
-	mkdir -p "$build"
-	cd "$build"
-	# shellcheck disable=SC2086
-	[ -f Makefile ] || "$top/configure" --enable-werror ${CONFIGURE_FLAGS:-}
+}
+
+# configure_in DIR [configure flags...]: configures (once) and builds in DIR,
+# which becomes the current directory.
+configure_in() {
+	mkdir -p "$1"
+	cd "$1"
+	shift
+	[ -f Makefile ] || "$top/configure" --enable-werror "$@"
 	make -j"$jobs"
 }
 
-run_tests() {
-	build
-	rm -f tests/*/*.trs tests/*/*.log
-	make -j"$jobs" check >check.out 2>&1 || true
+build() {
+	prepare
+	# shellcheck disable=SC2086
+	configure_in "$build" ${CONFIGURE_FLAGS:-}
+}
+
+# suite NAME DIR TESTS [configure flags...]: builds in DIR and runs TESTS
+# there (a make expression, e.g. '$(UNIT_TESTS)'; "" for all), showing the
+# failures. A build that fails leaves no results: summary.sh counts that.
+suite() {
+	name=$1 dir=$2 tests=$3
+	shift 3
+	echo "== $name ($dir)"
+	mkdir -p "$dir"
+	rm -f "$dir"/tests/*/*.trs "$dir"/tests/*/*.log
+	if ! (configure_in "$dir" "$@") >"$dir/build.out" 2>&1; then
+		tail -n 40 "$dir/build.out"
+		echo "== $name: the build failed"
+		return 0
+	fi
+	cd "$dir"
+	if [ -n "$tests" ]; then
+		make -j"$jobs" check TESTS="$tests" >check.out 2>&1 || true
+	else
+		make -j"$jobs" check >check.out 2>&1 || true
+	fi
 	grep -E '^(PASS|FAIL|SKIP|ERROR|XFAIL|XPASS):' check.out || true
 	for f in $(grep -lE '^:test-result: (FAIL|ERROR)' tests/*/*.trs 2>/dev/null); do
 		echo "==== ${f%.trs}.log"
@@ -42,7 +74,24 @@ run_tests() {
 		# The harness never ran: show why (usually a build error).
 		tail -n 40 check.out
 	fi
-	sh "$top/tests/summary.sh" "$build"
+}
+
+run_tests() {
+	prepare
+	# shellcheck disable=SC2086
+	suite "plain build" "$build" "" ${CONFIGURE_FLAGS:-}
+	(
+		ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1
+		export ASAN_OPTIONS UBSAN_OPTIONS
+		suite "ASan + UBSan" "$top/build-asan" "" --enable-asan --enable-ubsan
+	)
+	# shellcheck disable=SC2016 # make expands it
+	suite "valgrind memcheck, unit tests" "$top/build-valgrind" '$(UNIT_TESTS)' \
+		--enable-valgrind
+	echo "== libFuzzer targets, ${FUZZ_SECONDS:-12}s each ($top/build-fuzz)"
+	FUZZ_BUILD=$top/build-fuzz sh "$top/contrib/fuzz.sh" "${FUZZ_SECONDS:-12}" || true
+	sh "$top/tests/summary.sh" "$build" "$top/build-asan" "$top/build-valgrind" \
+		"$top/build-fuzz"
 }
 
 demo() {

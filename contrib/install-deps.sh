@@ -10,6 +10,7 @@ packages="
   libcurl4-openssl-dev curl ca-certificates
   libjson-c-dev libcsv-dev libmicrohttpd-dev
   jq python3 util-linux procps psmisc valgrind
+  clang libclang-rt-14-dev
   python3-pandas
 "
 

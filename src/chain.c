@@ -536,8 +536,9 @@ static int published(struct chain *ch, const char *token)
 {
 	const char *key = token;
 
-	return bsearch(&key, ch->tokens, ch->ntokens, sizeof(*ch->tokens),
-		       cmp_tokens) != NULL;
+	/* bsearch(NULL, 0) is undefined */
+	return ch->ntokens && bsearch(&key, ch->tokens, ch->ntokens,
+				      sizeof(*ch->tokens), cmp_tokens);
 }
 
 /* Produces an ad hoc batch: one read from its offset, capped now. */

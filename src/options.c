@@ -220,20 +220,21 @@ static int connection_string(struct json_object *obj, const char *key,
 }
 
 /*
- * Loads a connection file: {"username", "password", "externalOptionsAllowList",
+ * Applies a connection file's JSON (obj, consumed; NULL when it did not
+ * parse, why saying why): {"username", "password", "externalOptionsAllowList",
  * "url"}. Values given as -o options win over the file's.
  */
-static int load_connection(struct options *o)
+static int apply_connection(struct json_object *obj, const char *why,
+			    const char *name, struct options *o)
 {
 	static const char *const known[] = { "username", "password",
 					     "externalOptionsAllowList", "url" };
-	struct json_object *obj = json_object_from_file(o->connection);
 	char *user = NULL, *url = NULL;
 	int rc = -1;
 
 	if (!obj || !json_object_is_type(obj, json_type_object)) {
 		fprintf(stderr, "lakeflowfs: connection %s: not a readable JSON object (%s)\n",
-			o->connection, obj ? "wrong type" : json_util_get_last_err());
+			name, obj ? "wrong type" : why);
 		goto out;
 	}
 	json_object_object_foreach(obj, key, val) {
@@ -245,15 +246,15 @@ static int load_connection(struct options *o)
 		if (i == 4) {
 			fprintf(stderr, "lakeflowfs: connection %s: unknown field \"%s\" "
 				"(known: username, password, externalOptionsAllowList, url)\n",
-				o->connection, key);
+				name, key);
 			goto out;
 		}
 	}
-	if (connection_string(obj, "username", o->connection, &user) ||
-	    connection_string(obj, "password", o->connection, &o->secret) ||
-	    connection_string(obj, "externalOptionsAllowList", o->connection,
+	if (connection_string(obj, "username", name, &user) ||
+	    connection_string(obj, "password", name, &o->secret) ||
+	    connection_string(obj, "externalOptionsAllowList", name,
 			      &o->allow_list) ||
-	    connection_string(obj, "url", o->connection, &url))
+	    connection_string(obj, "url", name, &url))
 		goto out;
 	if (!o->username && user) {
 		o->username = user;
@@ -269,6 +270,22 @@ out:
 	free(url);
 	json_object_put(obj);
 	return rc;
+}
+
+static int load_connection(struct options *o)
+{
+	struct json_object *obj = json_object_from_file(o->connection);
+
+	return apply_connection(obj, json_util_get_last_err(), o->connection, o);
+}
+
+int options_parse_connection_json(const char *json, const char *name,
+				  struct options *o)
+{
+	enum json_tokener_error jerr = json_tokener_success;
+	struct json_object *obj = json_tokener_parse_verbose(json, &jerr);
+
+	return apply_connection(obj, json_tokener_error_desc(jerr), name, o);
 }
 
 /* Finds the password and user from the connection file, -o, or env. */
@@ -464,7 +481,8 @@ void options_free(struct options *o)
 			     &o->connection, &o->cache_dir, &o->snapshot_ttl_s,
 			     &o->timeout_s, &o->retries_s, &o->refresh_s,
 			     &o->parallel_s, &o->spec_file, &o->password,
-			     &o->secret, &o->allow_list };
+			     &o->secret, &o->allow_list, &o->mountpoint,
+			     &o->source };
 
 	for (size_t i = 0; i < sizeof(strings) / sizeof(strings[0]); i++) {
 		if (*strings[i] == o->secret && o->secret)

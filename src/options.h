@@ -58,6 +58,13 @@ int options_parse(struct fuse_args *args, struct options *o);
  */
 int options_resolve(struct options *o, int *builtin);
 void options_free(struct options *o);
+/*
+ * Applies a connection file's JSON text as -o connection=FILE does (name
+ * stands for the file in messages), for tests and fuzzing. Returns 0 or -1
+ * (message printed).
+ */
+int options_parse_connection_json(const char *json, const char *name,
+				  struct options *o);
 /* Prints lakeflowfs's own options for --help. */
 void options_usage(FILE *out);
 

@@ -36,6 +36,10 @@ cleanup() {
 		done
 		kill -9 "$p" 2>/dev/null || true
 	done
+	# Checks that can fail a test after the fact (CLEANUP_CHECKS, below).
+	for c in ${CLEANUP_CHECKS:-}; do
+		"$c" || status=1
+	done
 	if [ "$status" -ne 0 ] && [ "$status" -ne 77 ]; then
 		for f in "$T"/*.log; do
 			[ -f "$f" ] || continue
@@ -318,4 +322,31 @@ cursor_token() {
 		;;
 	*) printf 'x%s\n' "$(printf '%s' "$1" | od -An -tx1 | tr -d ' \n')" ;;
 	esac
+}
+
+
+# ---- sanitizer reports (builds with --enable-asan / --enable-ubsan) ----
+
+# Every sanitized program a test starts writes its reports to
+# $T/sanitizer.<pid> rather than to stderr: the daemon and the servers
+# (LeakSanitizer runs when they exit, at unmount or SIGTERM, after the test
+# has passed) as much as a command whose stderr a test captures. Options
+# already in the environment come last and win. No effect on other builds.
+ASAN_OPTIONS="detect_leaks=1:log_path=$T/sanitizer${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
+UBSAN_OPTIONS="print_stacktrace=1:log_path=$T/sanitizer${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
+export ASAN_OPTIONS UBSAN_OPTIONS
+CLEANUP_CHECKS="${CLEANUP_CHECKS:-} sanitizer_check"
+
+# sanitizer_check: fails (and shows the report) when a sanitizer report is in
+# $T/sanitizer.* or in a log of the daemon or a server ($T/*.log). Run by
+# cleanup once every process it started has exited.
+sanitizer_check() {
+	_sr=$(grep -lE 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:' \
+		"$T"/sanitizer.* "$T"/*.log 2>/dev/null) || return 0
+	for _sf in $_sr; do
+		echo "---- sanitizer report: $_sf" >&2
+		head -n 80 "$_sf" >&2
+	done
+	echo "FAIL: a sanitizer reported an error (above)" >&2
+	return 1
 }

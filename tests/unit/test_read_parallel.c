@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include <valgrind/valgrind.h>
 
 #include "check.h"
 
@@ -423,7 +424,8 @@ static void test_long_read(void)
 	int n, busy;
 
 	snapshot_of(LONG, EVEN, &n, &busy);
-	CHECK(busy == PARALLEL);
+	/* Under valgrind the client is too slow to keep them all busy. */
+	CHECK(RUNNING_ON_VALGRIND ? busy <= PARALLEL : busy == PARALLEL);
 	CHECK(n >= LONG && n <= LONG + PARALLEL - 1);
 }
 
