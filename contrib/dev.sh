@@ -76,10 +76,27 @@ suite() {
 	fi
 }
 
+# make distcheck (the release tarball builds, installs, uninstalls and
+# passes the suite on its own), counted as one test.
+distcheck() {
+	dist=$top/build-dist
+	echo "== make distcheck ($dist)"
+	mkdir -p "$dist/tests/dist"
+	if (cd "$build" && make -j"$jobs" distcheck) >"$dist/distcheck.out" 2>&1; then
+		result=PASS
+	else
+		result=FAIL
+		tail -n 40 "$dist/distcheck.out"
+	fi
+	echo "$result: make distcheck"
+	printf ':test-result: %s\n' "$result" >"$dist/tests/dist/distcheck.trs"
+}
+
 run_tests() {
 	prepare
 	# shellcheck disable=SC2086
 	suite "plain build" "$build" "" ${CONFIGURE_FLAGS:-}
+	distcheck
 	(
 		ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1
 		export ASAN_OPTIONS UBSAN_OPTIONS
@@ -90,8 +107,8 @@ run_tests() {
 		--enable-valgrind
 	echo "== libFuzzer targets, ${FUZZ_SECONDS:-12}s each ($top/build-fuzz)"
 	FUZZ_BUILD=$top/build-fuzz sh "$top/contrib/fuzz.sh" "${FUZZ_SECONDS:-12}" || true
-	sh "$top/tests/summary.sh" "$build" "$top/build-asan" "$top/build-valgrind" \
-		"$top/build-fuzz"
+	sh "$top/tests/summary.sh" "$build" "$top/build-dist" "$top/build-asan" \
+		"$top/build-valgrind" "$top/build-fuzz"
 }
 
 demo() {
@@ -105,6 +122,9 @@ demo() {
 	echo "== ls -l $mnt/orders"; ls -l "$mnt/orders"
 	echo "== head -n 3 $mnt/orders/snapshot.jsonl"; head -n 3 "$mnt/orders/snapshot.jsonl"
 	echo "== wc -l $mnt/*/snapshot.jsonl"; wc -l "$mnt"/*/snapshot.jsonl
+	echo "== ls $mnt/orders/changes"; ls "$mnt/orders/changes"
+	echo "== cat $mnt/orders/changes/_offset"; cat "$mnt/orders/changes/_offset"
+	echo "== jq .api $mnt/_status.json"; jq .api "$mnt/_status.json"
 	echo "== unmounting (fusermount3 -u $mnt)"
 }
 
