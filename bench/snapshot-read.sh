@@ -10,6 +10,7 @@
 #   (3) parallel peer: `curl --parallel --parallel-max N` into one file per page
 #   (4) the daemon's peak RSS (VmHWM) during (1), at SCALE and BIG_SCALE
 #   (5) warm re-read through the mount against `cat` of the cache file
+#       (the best of 7 alternating reads of each)
 #   (6) `ls -l` of the object directory once materialized
 #
 # usage: bench/snapshot-read.sh [SCALE [BIG_SCALE [SEQ_PAGES]]]
@@ -136,14 +137,22 @@ rm -rf "$T/par"
 mount_fs
 cold_read
 [ "$RECS" -eq "$ROWS" ] || echo "warning: the snapshot has $RECS records, not $ROWS" >&2
-t0=$(now_ns)
-cat "$MNT/orders/snapshot.jsonl" >/dev/null
-t1=$(now_ns)
-T5M=$((t1 - t0))
-t0=$(now_ns)
-cat "$CACHE_FILE" >/dev/null
-t1=$(now_ns)
-T5C=$((t1 - t0))
+# time_cat FILE: one warm read, in ns. The loop keeps the fastest of 7 (one
+# read is noisy at tens of milliseconds); mount and cache file alternate, so
+# both see the same machine.
+time_cat() {
+	t0=$(now_ns)
+	cat "$1" >/dev/null
+	t1=$(now_ns)
+	echo $((t1 - t0))
+}
+T5M="" T5C=""
+for _ in 1 2 3 4 5 6 7; do
+	m=$(time_cat "$MNT/orders/snapshot.jsonl")
+	c=$(time_cat "$CACHE_FILE")
+	[ -z "$T5M" ] || [ "$m" -lt "$T5M" ] && T5M=$m
+	[ -z "$T5C" ] || [ "$c" -lt "$T5C" ] && T5C=$c
+done
 t0=$(now_ns)
 ls -l "$MNT/orders" >/dev/null # sizes: may produce snapshot.csv now
 t1=$(now_ns)
@@ -180,9 +189,9 @@ awk -v t1="$T1S" -v t2="$T2" -v t3="$T3" -v recs="$RECS1" -v bytes="$BYTES1" \
 	printf "(5) warm re-read: mount %.3f s, cache file %.3f s\n", t5m / S, t5c / S
 	printf "(6) ls -l of the object dir, materialized: %.1f ms (the first ls -l after the cat: %.1f ms)\n",
 		t6 / 1e6, t6f / 1e6
-	printf "ratios: 2/1 = %.1fx faster than the sequential peer; 3/1 = %.2f of parallel curl; 5 = mount/cache %.2f\n",
-		t2 / t1, t3 / t1, t5m / t5c
-	ok = (t2 / t1 >= 10 && t3 / t1 >= 0.8 && hwm / 1024 <= 64 && hwmb / 1024 <= 64)
-	printf "summary: cold snapshot of %d orders in %.2f s (%.1fx sequential, %.2fx parallel curl), peak RSS %.1f/%.1f MiB: %s\n",
-		recs, t1 / S, t2 / t1, t3 / t1, hwm / 1024, hwmb / 1024, ok ? "targets met" : "targets NOT met"
+	printf "ratios: 2/1 = %.1fx faster than the sequential peer; 3/1 = %.2f of parallel curl; 5 = warm mount read at %.2fx the speed of the cache file\n",
+		t2 / t1, t3 / t1, t5c / t5m
+	ok = (t2 / t1 >= 10 && t3 / t1 >= 0.8 && hwm / 1024 <= 64 && hwmb / 1024 <= 64 && t5c / t5m >= 0.8)
+	printf "summary: cold snapshot of %d orders in %.2f s (%.1fx sequential, %.2fx parallel curl), peak RSS %.1f/%.1f MiB, warm %.2fx: %s\n",
+		recs, t1 / S, t2 / t1, t3 / t1, hwm / 1024, hwmb / 1024, t5c / t5m, ok ? "targets met" : "targets NOT met"
 }'
