@@ -514,13 +514,13 @@ static struct json_object *api_json(struct http_client *c)
 	return o;
 }
 
-static void add_centry(const struct centry *e, unsigned long *hits,
+static void add_centry(struct centry *e, unsigned long *hits,
 		       unsigned long *misses)
 {
-	pthread_mutex_lock((pthread_mutex_t *)&e->lock);
+	pthread_mutex_lock(&e->lock);
 	*hits += e->hits;
 	*misses += e->misses;
-	pthread_mutex_unlock((pthread_mutex_t *)&e->lock);
+	pthread_mutex_unlock(&e->lock);
 }
 
 static void add_chain(struct chain *ch, unsigned long *hits,

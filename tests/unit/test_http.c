@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "loopback.h"
 
 struct reply {
 	int status;
@@ -69,20 +70,6 @@ static void *server(void *arg)
 	return NULL;
 }
 
-static int listen_loopback(int *port)
-{
-	struct sockaddr_in sa = {.sin_family = AF_INET};
-	socklen_t len = sizeof(sa);
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) ||
-	    listen(fd, 8) || getsockname(fd, (struct sockaddr *)&sa, &len))
-		return -1;
-	*port = ntohs(sa.sin_port);
-	return fd;
-}
-
 static struct http_client *client(int port, size_t max)
 {
 	struct http_config cfg;
@@ -113,7 +100,7 @@ static int scripted_get(const struct reply *replies, size_t n, size_t max,
 	int port, rc;
 
 	memset(s, 0, sizeof(*s));
-	s->fd = listen_loopback(&port);
+	s->fd = listen_loopback(&port, 8);
 	s->replies = replies;
 	s->n = n;
 	CHECK(s->fd >= 0);
@@ -213,7 +200,7 @@ static void test_refused(void)
 	struct http_client *c;
 	struct http_stats st;
 	struct buf b;
-	int port, fd = listen_loopback(&port);
+	int port, fd = listen_loopback(&port, 8);
 
 	close(fd); /* nothing listens there now */
 	c = client(port, 0);
@@ -251,7 +238,7 @@ static void test_cancel_and_why(void)
 	int port, cancel = 0;
 
 	memset(&s, 0, sizeof(s));
-	s.fd = listen_loopback(&port);
+	s.fd = listen_loopback(&port, 8);
 	s.replies = r;
 	s.n = 4;
 	CHECK(s.fd >= 0);

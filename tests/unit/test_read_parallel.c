@@ -22,6 +22,7 @@
 #include <valgrind/valgrind.h>
 
 #include "check.h"
+#include "loopback.h"
 
 #define NPAGE	 3  /* records per page */
 #define LAST	 4  /* the page that says next_page null, by default */
@@ -167,20 +168,6 @@ static void *accept_loop(void *arg)
 	return NULL;
 }
 
-static int listen_loopback(int *port)
-{
-	struct sockaddr_in sa = {.sin_family = AF_INET};
-	socklen_t len = sizeof(sa);
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) ||
-	    listen(fd, 64) || getsockname(fd, (struct sockaddr *)&sa, &len))
-		return -1;
-	*port = ntohs(sa.sin_port);
-	return fd;
-}
-
 /* A table like users: cursor ts, key id. */
 static void table(struct table_info *t, int cursor)
 {
@@ -216,7 +203,7 @@ static void run_start_paced(struct run *r, int last, enum pace pace,
 	r->l.pace = pace;
 	r->l.fail_page = fail_page;
 	r->l.retry_page = retry_page;
-	r->l.fd = listen_loopback(&port);
+	r->l.fd = listen_loopback(&port, 64);
 	CHECK(r->l.fd >= 0);
 	pthread_create(&r->acceptor, NULL, accept_loop, &r->l);
 	snprintf(url, sizeof(url), "http://127.0.0.1:%d", port);
