@@ -26,7 +26,7 @@ done
 cat >"$T/reader.py" <<'PY'
 import csv, hashlib, io, json, os, random, sys
 
-mnt, rid, rounds = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+mnt, rid, rounds, busy = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
 rng = random.Random(rid)
 
 def bad(path, why):
@@ -86,7 +86,12 @@ def read(path):
         bad(path, "fstat said %d then %d bytes, read gave %d" % (size, after, len(data)))
     check(path, data)
 
-for r in range(rounds):
+# At least `rounds` rounds, and on until the writer has written enough
+# (the busy flag), so that reads and writes overlap however loaded the
+# machine is.
+r = 0
+while r < rounds or not os.path.exists(busy):
+    r += 1
     paths = []
     for top in os.listdir(mnt):
         p = os.path.join(mnt, top)
@@ -117,6 +122,7 @@ writer() {
 		curl -sSf -u "$CREDS" -X DELETE "$SERVER_URL/tables/orders/records/order_$(printf %04d $((i + 100)))" |
 			jq -c .record >>"$T/deleted" || return 1
 		i=$((i + 1))
+		[ "$i" -lt 5 ] || touch "$T/busy"
 		sleep 0.02
 	done
 }
@@ -126,7 +132,7 @@ writer_pid=$!
 start=$(date +%s)
 pids=""
 for r in $(seq 32); do
-	timeout 90 /usr/bin/python3 "$T/reader.py" "$M" "$r" 3 >"$T/reader.$r" 2>&1 &
+	timeout 90 /usr/bin/python3 "$T/reader.py" "$M" "$r" 3 "$T/busy" >"$T/reader.$r" 2>&1 &
 	pids="$pids $!"
 done
 failed=""
