@@ -589,6 +589,7 @@ static int live_before(struct view *v, int *open)
 	rc = db_row(v, S_OPENER);
 	if (rc != 1)
 		return rc;
+	rc = 0;
 	ended = sqlite3_column_type(st, 1) != SQLITE_NULL;
 	if (!ended || blob_cmp(sqlite3_column_blob(st, 1),
 			       (size_t)sqlite3_column_bytes(st, 1),

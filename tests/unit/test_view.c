@@ -304,6 +304,23 @@ static void test_history_duplicates(void)
 		  "\"__END_AT\":null}\n");
 	CHECK_STR(dump(v, 0), "{\"id\":\"k\",\"i\":9,\"v\":\"B\"}\n");
 	view_close(v);
+
+	/* after a delete, the next upsert opens a version of its own */
+	v = open_view("i", NULL, 0, 1, 1);
+	CHECK(apply(v, VIEW_CHANGES, "1", "{\"id\":\"k\",\"i\":1}\n", NULL) ==
+	      0);
+	CHECK(apply(v, VIEW_DELETES, "1", "{\"id\":\"k\",\"i\":2}\n", NULL) ==
+	      0);
+	CHECK(apply(v, VIEW_CHANGES, "2",
+		    "{\"id\":\"k\",\"i\":3}\n{\"id\":\"k\",\"i\":4}\n",
+		    NULL) == 0);
+	CHECK_STR(dump(v, 1), "{\"id\":\"k\",\"i\":1,\"__START_AT\":1,"
+			      "\"__END_AT\":2}\n"
+			      "{\"id\":\"k\",\"i\":3,\"__START_AT\":3,"
+			      "\"__END_AT\":4}\n"
+			      "{\"id\":\"k\",\"i\":4,\"__START_AT\":4,"
+			      "\"__END_AT\":null}\n");
+	view_close(v);
 }
 
 /* ------------------------------------------------------- bookkeeping --- */
