@@ -8,16 +8,19 @@
  * owns that file and nothing else: it reads the batch streams it is handed
  * and never touches the chain, the cache's other files, HTTP or FUSE.
  *
- * The rules (AUTO CDC's, as its documentation states them):
+ * The rules: AUTO CDC's, as its documentation states them; where it is
+ * silent, ours, marked "(decided)".
  *   - Keys. One row per key; the key is the tuple of the key columns (the
- *     spec's primary_keys, else the connector's).
+ *     spec's primary_keys, else the connector's). A missing or null key
+ *     field is the value null (decided).
  *   - Sequence. Each record's sequence_by value (the spec's, else the
  *     cursor field) orders the changes of a key, whatever order they
  *     arrive in. Values compare by the column's type: strings bytewise
  *     (UTF-8), integer and double numerically, timestamps as instants
  *     (offsets applied, microseconds), dates by day. A record whose
  *     sequence value is null, missing or not of the column's type is
- *     skipped and counted (the pipeline does not support null sequences).
+ *     skipped and counted (the pipeline does not support null sequences;
+ *     skipping rather than failing the batch is decided).
  *   - SCD type 1. The change with the greatest sequence wins. A delete (a
  *     tombstone from deletes/) removes its key unless a row with a greater
  *     sequence arrives, before or after it. A late, older update changes
@@ -27,11 +30,11 @@
  *     order wins (batches of one stream must be applied in stream order;
  *     lines of a batch are in stream order). An upsert and a delete of a
  *     key with equal sequences: the delete wins, whichever stream is
- *     applied first. changes/ and deletes/ are separate chains with no
+ *     applied first (decided). changes/ and deletes/ are separate chains with no
  *     order between them, so a rule that depends on which one was applied
  *     first would make the table depend on when it was read.
  *   - Tombstones are kept until the view is reset (a new epoch, changed
- *     keys or sequence). The pipeline drops its tombstones after
+ *     keys or sequence) (decided). The pipeline drops its tombstones after
  *     pipelines.cdc.tombstoneGCThresholdInSeconds, after which a late
  *     update could resurrect a row; keeping them makes the table a
  *     function of the changes alone, not of when they were read. The cost
@@ -52,8 +55,8 @@
  *     __START_AT and __END_AT hold the sequence values as the records
  *     wrote them (the sequence column's JSON type), as AUTO CDC gives them
  *     the sequence column's type.
- *   - Order. Rows are ordered by key: by the first key column, then the
- *     next, each by its type as for sequences, null first. History rows
+ *   - Order (decided). Rows are ordered by key: by the first key column,
+ *     then the next, each by its type as for sequences, null first. History rows
  *     are ordered by key, then __START_AT.
  *
  * Cost: applying a batch costs O(rows in it) (plus, for a late row under
