@@ -103,7 +103,8 @@ run_tests() {
 		suite "ASan + UBSan" "$top/build-asan" "" --enable-asan --enable-ubsan
 	)
 	# shellcheck disable=SC2016 # make expands it
-	suite "valgrind memcheck, unit tests" "$top/build-valgrind" '$(UNIT_TESTS)' \
+	suite "valgrind memcheck, unit tests" "$top/build-valgrind" \
+		'$(UNIT_TESTS) $(MODEL_TESTS)' \
 		--enable-valgrind
 	echo "== libFuzzer targets, ${FUZZ_SECONDS:-12}s each ($top/build-fuzz)"
 	FUZZ_BUILD=$top/build-fuzz sh "$top/contrib/fuzz.sh" "${FUZZ_SECONDS:-12}" || true

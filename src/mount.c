@@ -376,7 +376,10 @@ static int check_spec(struct mount *m, char **names, struct table_info **infos)
 	for (size_t i = 0; i < n; i++)
 		types[i] = infos[i]->ingestion;
 	if (spec_validate(m->opt->spec, (const char *const *)names, types, n,
-			  m->opt->allow_list, err, sizeof(err))) {
+			  m->opt->allow_list, err, sizeof(err)) ||
+	    spec_check_columns(m->opt->spec,
+			       (const struct table_info *const *)infos, n, err,
+			       sizeof(err))) {
 		fprintf(stderr, "lakeflowfs: %s\n", err);
 		rc = 2;
 	}

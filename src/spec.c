@@ -678,3 +678,98 @@ int spec_validate(const struct spec *s, const char *const *tables,
 	}
 	return 0;
 }
+
+/* ------------------------------------------------------------ columns --- */
+
+static const struct field *field_find(const struct table_info *t,
+				      const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < t->nfields; i++)
+		if (!strcmp(t->fields[i].name, name))
+			return &t->fields[i];
+	return NULL;
+}
+
+/* ", "-joined column names of t, into out. */
+static void column_list(const struct table_info *t, char *out, size_t len)
+{
+	size_t i, used = 0;
+
+	out[0] = '\0';
+	for (i = 0; i < t->nfields && used < len; i++) {
+		snprintf(out + used, len - used, "%s%s", i ? ", " : "",
+			 t->fields[i].name);
+		used += strlen(out + used);
+	}
+}
+
+/* Whether name is "<struct column>.<field>": a nested field. */
+static int nested_field(const struct table_info *t, const char *name)
+{
+	const char *dot = strchr(name, '.');
+	size_t i, len = dot ? (size_t)(dot - name) : 0;
+
+	for (i = 0; dot && i < t->nfields; i++)
+		if (t->fields[i].type == FIELD_STRUCT &&
+		    strlen(t->fields[i].name) == len &&
+		    !strncmp(t->fields[i].name, name, len))
+			return 1;
+	return 0;
+}
+
+/* The column that option opt of spec table st names. */
+static int column_check(const struct spec_table *st,
+			const struct table_info *t, const char *opt,
+			const char *name, char *err, size_t errlen)
+{
+	const struct field *f = field_find(t, name);
+	char list[512];
+
+	if (f && f->type != FIELD_STRUCT)
+		return 0;
+	column_list(t, list, sizeof(list));
+	if (f)
+		return option_error(err, errlen,
+			    "spec: table '%s': %s names '%s', a struct column "
+			    "of %s; name a column of a scalar type (columns: "
+			    "%s)",
+			    st->dir, opt, name, t->name, list);
+	if (nested_field(t, name))
+		return option_error(err, errlen,
+			    "spec: table '%s': %s names '%s', a field inside a "
+			    "struct, not a top-level column of %s (columns: %s)",
+			    st->dir, opt, name, t->name, list);
+	return option_error(err, errlen,
+		    "spec: table '%s': %s names '%s', which is not a column "
+		    "of %s (columns: %s)",
+		    st->dir, opt, name, t->name, list);
+}
+
+int spec_check_columns(const struct spec *s,
+		       const struct table_info *const *infos, size_t n,
+		       char *err, size_t errlen)
+{
+	size_t i, j, k;
+	int rc = 0;
+
+	if (errlen)
+		err[0] = '\0';
+	for (i = 0; !rc && i < s->ntables; i++) {
+		const struct spec_table *st = &s->tables[i];
+
+		for (j = 0; j < n && strcmp(infos[j]->name, st->source_table);
+		     j++)
+			;
+		if (j == n)
+			continue; /* spec_validate() refuses it */
+		for (k = 0; !rc && k < st->nprimary_keys; k++)
+			rc = column_check(st, infos[j], "primary_keys",
+					  st->primary_keys[k], err, errlen);
+		if (!rc && st->sequence_by)
+			rc = column_check(st, infos[j], "sequence_by",
+					  st->sequence_by, err, errlen);
+	}
+	return rc;
+}

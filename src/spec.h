@@ -74,6 +74,19 @@ int spec_validate(const struct spec *s, const char *const *tables,
 		  const enum ingestion *types, size_t ntables,
 		  const char *allow_list, char *err, size_t errlen);
 
+/*
+ * Checks the common options against the tables' columns: every
+ * primary_keys entry and sequence_by must name a top-level column of the
+ * table, of a scalar type (a field inside a struct, "value.count", can
+ * neither order changes nor key rows, nor can a struct). infos[] (n of
+ * them) describe the source's tables, matched by name. Returns 0 or
+ * -EINVAL with a message naming the table, the option and the column, and
+ * listing the columns.
+ */
+int spec_check_columns(const struct spec *s,
+		       const struct table_info *const *infos, size_t n,
+		       char *err, size_t errlen);
+
 void spec_free(struct spec *s);
 
 #endif

@@ -169,6 +169,8 @@ refuse "$(one metrics '{"window_seconds": "0"}')" "$good" "window_seconds"
 refuse "$(one events '{"limit": "1.5"}')" "$good" "limit"
 refuse "$(one users '{"num_rows": "0"}')" "url=$SERVER_URL,connection=$T/conn.json" "num_rows"
 refuse "$(one events '{"scd_type": "SCD_TYPE_2"}')" "$good" "scd_type" "events" "append"
+refuse "$(one metrics '{"sequence_by": "value.count"}')" "$good" "sequence_by names 'value.count'" "not a top-level column of metrics" "columns: metric_id, name, value, host, updated_at"
+refuse "$(one orders '{"primary_keys": ["order_id", "id"]}')" "$good" "table 'orders': primary_keys names 'id', which is not a column of orders" "columns: order_id"
 refuse '{"pipeline_spec": {"connection_name": "x", "object": [
 	{"table": {"source_table": "orders", "destination_table": "dup"}},
 	{"table": {"source_table": "users", "destination_table": "dup"}}]}}' "$good" "'dup'"

@@ -22,6 +22,41 @@ static const enum ingestion types[] = {INGEST_SNAPSHOT, INGEST_APPEND,
 				       INGEST_CDC};
 #define NTABLES 5
 
+/* Their columns, in the same order (source.c's descriptions). */
+#define COL(n, t) {(char *)(n), (t), 1, NULL, 0}
+static struct field products_cols[] = {
+    COL("product_id", FIELD_STRING), COL("name", FIELD_STRING),
+    COL("price", FIELD_DOUBLE), COL("category", FIELD_STRING)};
+static struct field events_cols[] = {
+    COL("event_id", FIELD_STRING), COL("event_type", FIELD_STRING),
+    COL("user_id", FIELD_STRING), COL("payload", FIELD_STRING),
+    COL("created_at", FIELD_TIMESTAMP)};
+static struct field users_cols[] = {
+    COL("user_id", FIELD_STRING), COL("email", FIELD_STRING),
+    COL("display_name", FIELD_STRING), COL("status", FIELD_STRING),
+    COL("updated_at", FIELD_TIMESTAMP)};
+static struct field orders_cols[] = {
+    COL("order_id", FIELD_STRING), COL("user_id", FIELD_STRING),
+    COL("amount", FIELD_DOUBLE), COL("status", FIELD_STRING),
+    COL("updated_at", FIELD_TIMESTAMP)};
+static struct field value_cols[] = {COL("count", FIELD_INTEGER),
+				    COL("label", FIELD_STRING),
+				    COL("measure", FIELD_DOUBLE)};
+static struct field metrics_cols[] = {
+    COL("metric_id", FIELD_STRING), COL("name", FIELD_STRING),
+    {"value", FIELD_STRUCT, 1, value_cols, 3}, COL("host", FIELD_STRING),
+    COL("updated_at", FIELD_TIMESTAMP)};
+static struct table_info infos[] = {
+    {"products", products_cols, 4, NULL, 0, NULL, INGEST_SNAPSHOT, 0},
+    {"events", events_cols, 5, NULL, 0, "created_at", INGEST_APPEND, 0},
+    {"users", users_cols, 5, NULL, 0, "updated_at", INGEST_CDC, 0},
+    {"orders", orders_cols, 5, NULL, 0, "updated_at",
+     INGEST_CDC_WITH_DELETES, 0},
+    {"metrics", metrics_cols, 5, NULL, 0, "updated_at", INGEST_CDC, 1},
+};
+static const struct table_info *const info_list[] = {
+    &infos[0], &infos[1], &infos[2], &infos[3], &infos[4]};
+
 /* A spec of one table object, whose JSON is given. */
 static char *one_table(const char *table)
 {
@@ -56,6 +91,8 @@ static int check_spec(const char *json, const char *allow, char *err)
 	if (!rc)
 		rc = spec_validate(s, tables, types, NTABLES, allow, err,
 				   ERRLEN);
+	if (!rc)
+		rc = spec_check_columns(s, info_list, NTABLES, err, ERRLEN);
 	spec_free(s);
 	return rc;
 }
@@ -377,6 +414,52 @@ static void test_refuses_against_source(void)
 		       "append-only table");
 }
 
+static void test_refuses_columns(void)
+{
+	expect_ok(one_config("orders", "\"primary_keys\": [\"order_id\", "
+				       "\"user_id\"], \"sequence_by\": "
+				       "\"amount\", \"scd_type\": "
+				       "\"SCD_TYPE_2\""),
+		  NULL);
+	expect_ok(one_config("metrics", "\"sequence_by\": \"host\""), NULL);
+	expect_refused(one_config("orders", "\"primary_keys\": \"order_id, "
+					    "order\""),
+		       NULL,
+		       "spec: table 'orders': primary_keys names 'order', "
+		       "which is not a column of orders (columns: order_id, "
+		       "user_id, amount, status, updated_at)");
+	expect_refused(one_config("users", "\"sequence_by\": \"UPDATED_AT\""),
+		       NULL,
+		       "spec: table 'users': sequence_by names 'UPDATED_AT', "
+		       "which is not a column of users (columns: user_id, "
+		       "email, display_name, status, updated_at)");
+	expect_refused(one_config("metrics", "\"sequence_by\": "
+					     "\"value.count\""),
+		       NULL,
+		       "spec: table 'metrics': sequence_by names 'value.count', "
+		       "a field inside a struct, not a top-level column of "
+		       "metrics (columns: metric_id, name, value, host, "
+		       "updated_at)");
+	expect_refused(one_config("metrics", "\"sequence_by\": \"value\""),
+		       NULL,
+		       "spec: table 'metrics': sequence_by names 'value', a "
+		       "struct column of metrics; name a column of a scalar "
+		       "type (columns: metric_id");
+	expect_refused(one_config("metrics", "\"primary_keys\": [\"value\"]"),
+		       NULL, "primary_keys names 'value', a struct column");
+	expect_refused(one_table("{\"source_table\": \"users\", "
+				 "\"destination_table\": \"u2\", "
+				 "\"table_configuration\": {\"sequence_by\": "
+				 "\"x.y\"}}"),
+		       NULL,
+		       "spec: table 'u2': sequence_by names 'x.y', which is "
+		       "not a column of users");
+	/* an append table still refuses scd_type, named columns or not */
+	expect_refused(one_config("events", "\"scd_type\": \"SCD_TYPE_2\", "
+					    "\"sequence_by\": \"created_at\""),
+		       NULL, "scd_type does not apply to events");
+}
+
 static void test_options_table(void)
 {
 	const struct table_option *opts, *o;
@@ -428,6 +511,7 @@ int main(void)
 	test_refuses_values();
 	test_refuses_keys();
 	test_refuses_against_source();
+	test_refuses_columns();
 	test_options_table();
 	return check_result();
 }
