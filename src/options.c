@@ -71,7 +71,7 @@ void options_usage(FILE *out)
 	      "    -o parallel=N          page requests in flight per read (default 8)\n"
 	      "    -o insecure            do not verify TLS certificates (not advised)\n"
 	      "    -o debug               log every request and decision\n"
-	      "TIME is seconds, or a number with a unit: 90s, 5m, 2h, 1d.\n"
+	      "TIME is seconds, or a number with a unit: 90s, 5m, 2h, 1d; at most 3650d.\n"
 	      "The password may also come from the LAKEFLOWFS_PASSWORD environment\n"
 	      "variable, the user from LAKEFLOWFS_USERNAME.\n",
 	      out);
@@ -153,7 +153,8 @@ int parse_duration(const char *s, long *out)
 			break;
 		}
 	}
-	if (parse_long(num, 0, LONG_MAX / 86400, &v))
+	/* Bounded so that microseconds of it fit anywhere (int64_t). */
+	if (parse_long(num, 0, DURATION_MAX / mult, &v))
 		return -EINVAL;
 	*out = v * mult;
 	return 0;
@@ -354,6 +355,16 @@ static int check_url(char *url)
 	return 0;
 }
 
+/* Says that an option's value is not a duration it takes. Returns -1. */
+static int bad_duration(const char *name, const char *value)
+{
+	fprintf(stderr,
+		"lakeflowfs: %s: '%s' is not a duration from 0 to %ldd "
+		"(seconds, or a number with s, m, h or d)\n",
+		name, value, DURATION_MAX / 86400);
+	return -1;
+}
+
 /* Validates the numeric options and applies their defaults. */
 static int resolve_numbers(struct options *o)
 {
@@ -364,11 +375,8 @@ static int resolve_numbers(struct options *o)
 	o->retries = DEFAULT_RETRIES;
 	o->refresh = DEFAULT_REFRESH;
 	o->parallel = DEFAULT_PARALLEL;
-	if (o->refresh_s && parse_duration(o->refresh_s, &o->refresh)) {
-		fprintf(stderr, "lakeflowfs: refresh: '%s' is not a duration "
-			"(seconds, or a number with s, m, h or d)\n", o->refresh_s);
-		return -1;
-	}
+	if (o->refresh_s && parse_duration(o->refresh_s, &o->refresh))
+		return bad_duration("refresh", o->refresh_s);
 	if (o->parallel_s) {
 		if (parse_long(o->parallel_s, 1, 64, &v)) {
 			fprintf(stderr, "lakeflowfs: parallel: '%s' is not a whole number "
@@ -377,11 +385,9 @@ static int resolve_numbers(struct options *o)
 		}
 		o->parallel = (int)v;
 	}
-	if (o->snapshot_ttl_s && parse_duration(o->snapshot_ttl_s, &o->snapshot_ttl)) {
-		fprintf(stderr, "lakeflowfs: snapshot_ttl: '%s' is not a duration "
-			"(seconds, or a number with s, m, h or d)\n", o->snapshot_ttl_s);
-		return -1;
-	}
+	if (o->snapshot_ttl_s &&
+	    parse_duration(o->snapshot_ttl_s, &o->snapshot_ttl))
+		return bad_duration("snapshot_ttl", o->snapshot_ttl_s);
 	if (o->timeout_s && (parse_duration(o->timeout_s, &o->timeout) ||
 			     o->timeout < 1 || o->timeout > 86400)) {
 		fprintf(stderr, "lakeflowfs: timeout: '%s' is not a duration between "

@@ -68,9 +68,13 @@ int options_parse_connection_json(const char *json, const char *name,
 /* Prints lakeflowfs's own options for --help. */
 void options_usage(FILE *out);
 
+/* The longest duration any TIME option takes: 3650 days, in seconds. */
+#define DURATION_MAX (3650L * 86400)
+
 /*
  * Parses a duration: a non-negative integer of seconds with an optional
- * unit suffix s, m, h or d. Returns 0 or -EINVAL.
+ * unit suffix s, m, h or d, at most DURATION_MAX seconds. Returns 0 or
+ * -EINVAL.
  */
 int parse_duration(const char *s, long *out);
 /* Parses a decimal integer in [min, max]. Returns 0 or -EINVAL. */
