@@ -15,7 +15,8 @@
 enum option_kind {
 	OPTION_LONG,	  /* an integer from 1 to OPTION_LONG_MAX */
 	OPTION_STRING,	  /* a non-empty string */
-	OPTION_TIMESTAMP, /* a timestamp isotime_parse() accepts */
+	OPTION_TIMESTAMP, /* a timestamp isotime_parse() accepts, kept in the
+			     API's form (isotime_format()) */
 };
 
 #define OPTION_LONG_MAX 1000000000L
