@@ -129,7 +129,8 @@ static int offset_after(const char *a, const char *b)
 		return 0;
 	if (!b)
 		return 1;
-	if (token_encode(a, ta, sizeof(ta)) || token_encode(b, tb, sizeof(tb)))
+	if (token_encode(1, a, ta, sizeof(ta)) ||
+	    token_encode(1, b, tb, sizeof(tb)))
 		return 0;
 	return strcmp(ta, tb) > 0;
 }
@@ -188,15 +189,18 @@ static int load_batches(struct chain *ch)
 	while (rc == 0 && (de = readdir(d))) {
 		size_t n = strlen(de->d_name);
 		char token[TOKEN_SIZE], *cursor, *end;
+		unsigned epoch;
 
 		if (n <= 6 || n - 6 >= sizeof(token) ||
 		    strcmp(de->d_name + n - 6, ".jsonl"))
 			continue;
 		memcpy(token, de->d_name, n - 6);
 		token[n - 6] = '\0';
-		if (token_decode(token, &cursor))
+		if (token_decode(token, &epoch, &cursor))
 			continue;
 		free(cursor);
+		if (epoch != 1)
+			continue;
 		end = end_path(ch, token, 0);
 		if (end && access(end, F_OK) == 0)
 			rc = add_token(ch, token);
@@ -421,12 +425,12 @@ static int run(struct chain *ch, int64_t init)
 
 		if (ch->opts->num_rows > 0 && ch->delivered >= ch->opts->num_rows)
 			return 0;
-		rc = token_encode(ch->head, token, sizeof(token));
+		rc = token_encode(1, ch->head, token, sizeof(token));
 		if (rc == 0)
 			rc = read_one(ch, ch->head, init, tmp, &end, &records);
 		if (rc || !end)
 			return rc;
-		if (token_encode(end, end_token, sizeof(end_token)) ||
+		if (token_encode(1, end, end_token, sizeof(end_token)) ||
 		    strcmp(end_token, token) <= 0) {
 			lf_err("%s: the offset did not move forward from %s; "
 			       "stopping this refresh", ch->dir, token);
@@ -511,7 +515,7 @@ int chain_tokens(struct chain *ch, char ***out)
 static int offset_line(const char *cursor, struct buf *out)
 {
 	char token[TOKEN_SIZE];
-	int rc = token_encode(cursor, token, sizeof(token));
+	int rc = token_encode(1, cursor, token, sizeof(token));
 
 	if (rc == 0)
 		rc = buf_puts(out, "{\"offset\": ");
@@ -591,6 +595,7 @@ static struct adhoc *adhoc_new(struct chain *ch, const char *token, char *cursor
 static int adhoc_get(struct chain *ch, const char *token, struct adhoc **out)
 {
 	struct adhoc *a;
+	unsigned epoch;
 	char *cursor;
 
 	for (a = ch->adhoc; a; a = a->next) {
@@ -599,8 +604,12 @@ static int adhoc_get(struct chain *ch, const char *token, struct adhoc **out)
 			return 0;
 		}
 	}
-	if (token_decode(token, &cursor))
+	if (token_decode(token, &epoch, &cursor))
 		return -ENOENT;
+	if (epoch != 1) {
+		free(cursor);
+		return -ENOENT;
+	}
 	a = adhoc_new(ch, token, cursor);
 	if (!a) {
 		free(cursor);
