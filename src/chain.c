@@ -546,7 +546,7 @@ static int published(struct chain *ch, const char *token)
 }
 
 /* Produces an ad hoc batch: one read from its offset, capped now. */
-static int produce_adhoc(void *arg, FILE *out)
+static int produce_adhoc(void *arg, FILE *out, int64_t version, char **meta)
 {
 	struct adhoc *a = arg;
 	struct chain *ch = a->ch;
@@ -555,6 +555,7 @@ static int produce_adhoc(void *arg, FILE *out)
 	char *end = NULL;
 	int rc;
 
+	(void)version, (void)meta;
 	if (ch->status)
 		status_begin(ch->status, &act, ch->label, a->token, &progress);
 	rc = source_read_batch(ch->http, ch->info, ch->opts, ch->deletes,

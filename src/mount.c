@@ -128,13 +128,14 @@ static int build_schema(struct object *o)
 }
 
 /* Produces snapshot.jsonl: every record, read now. */
-static int produce_jsonl(void *arg, FILE *out)
+static int produce_jsonl(void *arg, FILE *out, int64_t version, char **meta)
 {
 	struct object *o = arg;
 	struct read_progress progress = { 0, 0 };
 	struct activity act;
 	int rc;
 
+	(void)version, (void)meta;
 	status_begin(&o->m->status, &act, o->dir, "snapshot.jsonl", &progress);
 	rc = source_snapshot(o->m->http, o->info, &o->opts, isotime_now_us(), out,
 			     &progress);
@@ -146,13 +147,14 @@ static int produce_jsonl(void *arg, FILE *out)
 }
 
 /* Produces snapshot.csv from the cached snapshot.jsonl. */
-static int produce_csv(void *arg, FILE *out)
+static int produce_csv(void *arg, FILE *out, int64_t version, char **meta)
 {
 	struct object *o = arg;
 	FILE *in = fopen(o->jsonl.path, "r");
 	struct activity act;
 	int rc;
 
+	(void)version, (void)meta;
 	if (!in) {
 		rc = -errno;
 		lf_err("%s: cannot read %s: %s", o->dir, o->jsonl.path, strerror(errno));
