@@ -16,32 +16,6 @@
 #include "log.h"
 #include "tableopts.h"
 
-/* Adds the options that apply to the table, with their effective values. */
-static void add_options(struct json_object *obj, const struct table_info *t,
-			const struct table_opts *o)
-{
-	const struct table_option *opts;
-	size_t n;
-
-	opts = connector_options(&n);
-	for (size_t i = 0; i < n; i++) {
-		const char *base = (const char *)o + opts[i].offset;
-		struct json_object *v = NULL;
-
-		if (!option_applies(&opts[i], t->name, t->ingestion))
-			continue;
-		if (opts[i].kind == OPTION_LONG) {
-			long value = *(const long *)base;
-
-			/* 0 is how an unset cap (num_rows) is kept */
-			v = value ? json_object_new_int64(value) : NULL;
-		} else if (*(char *const *)base) {
-			v = json_object_new_string(*(char *const *)base);
-		}
-		json_object_object_add(obj, opts[i].name, v);
-	}
-}
-
 static struct json_object *string_array(char **items, size_t n)
 {
 	struct json_object *a = json_object_new_array();
@@ -107,7 +81,7 @@ static int build_metadata(struct object *o)
 	json_object_object_add(obj, "ingestion_type",
 			       json_object_new_string(ingestion_name(t->ingestion)));
 	json_object_object_add(obj, "hidden", json_object_new_boolean(t->hidden));
-	add_options(opts, t, &o->opts);
+	option_values_json(opts, t->name, t->ingestion, &o->opts);
 	json_object_object_add(obj, "options", opts);
 	add_spec_fields(obj, o);
 	return memfile_from_json(&o->metadata, obj);
@@ -199,27 +173,26 @@ static int copy_opts(struct table_opts *dst, const struct table_opts *src)
 }
 
 /* Opens changes/ and deletes/ where the ingestion type has them. */
-static int open_chains(struct mount *m, struct object *o, const char *key)
+static int open_chains(struct mount *m, struct object *o)
 {
-	char rel[400];
+	struct chain_config cfg = {
+	    .http = m->http,
+	    .info = o->info,
+	    .opts = &o->opts,
+	    .object = o->dir,
+	    .refresh = m->opt->refresh,
+	    .adhoc_ttl = m->opt->snapshot_ttl,
+	    .status = &m->status,
+	};
 	int rc = 0;
 
 	o->has_changes = o->info->ingestion != INGEST_SNAPSHOT;
 	o->has_deletes = o->info->ingestion == INGEST_CDC_WITH_DELETES;
-	if (o->has_changes) {
-		snprintf(rel, sizeof(rel), "%s/changes", key);
-		rc = chain_open(&o->changes, m->cache, rel, m->http, o->info,
-				&o->opts, 0, m->opt->refresh, m->opt->snapshot_ttl);
-		o->changes.status = &m->status;
-		o->changes.label = o->dir;
-	}
-	if (rc == 0 && o->has_deletes) {
-		snprintf(rel, sizeof(rel), "%s/deletes", key);
-		rc = chain_open(&o->deletes, m->cache, rel, m->http, o->info,
-				&o->opts, 1, m->opt->refresh, m->opt->snapshot_ttl);
-		o->deletes.status = &m->status;
-		o->deletes.label = o->dir;
-	}
+	if (o->has_changes)
+		rc = chain_open(&o->changes, m->cache, &cfg);
+	cfg.deletes = 1;
+	if (rc == 0 && o->has_deletes)
+		rc = chain_open(&o->deletes, m->cache, &cfg);
 	return rc;
 }
 
@@ -247,7 +220,7 @@ static int object_init(struct mount *m, struct object *o,
 		rc = centry_init(&o->csv, m->cache, key, "snapshot.csv", -1,
 				 &o->jsonl, produce_csv, o);
 	if (!rc)
-		rc = open_chains(m, o, key);
+		rc = open_chains(m, o);
 	return rc;
 }
 
@@ -528,10 +501,11 @@ static void add_centry(struct centry *e, unsigned long *hits,
 static void add_chain(struct chain *ch, unsigned long *hits,
 		      unsigned long *misses)
 {
-	pthread_mutex_lock(&ch->lock);
-	*hits += ch->listings - ch->refreshes;
-	*misses += ch->refreshes;
-	pthread_mutex_unlock(&ch->lock);
+	unsigned long listings, refreshes;
+
+	chain_counts(ch, &listings, &refreshes);
+	*hits += listings - refreshes;
+	*misses += refreshes;
 }
 
 /* Requests for data files and listings served from the cache (hits) or

@@ -126,6 +126,27 @@ int option_set(const struct table_option *opt, const char *value,
 	return 0;
 }
 
+void option_values_json(struct json_object *obj, const char *table,
+			enum ingestion in, const struct table_opts *o)
+{
+	for (size_t i = 0; i < NOPTIONS; i++) {
+		const char *base = (const char *)o + options[i].offset;
+		struct json_object *v = NULL;
+
+		if (!option_applies(&options[i], table, in))
+			continue;
+		if (options[i].kind == OPTION_LONG) {
+			long value = *(const long *)base;
+
+			/* 0 is how an unset cap (num_rows) is kept */
+			v = value ? json_object_new_int64(value) : NULL;
+		} else if (*(char *const *)base) {
+			v = json_object_new_string(*(char *const *)base);
+		}
+		json_object_object_add(obj, options[i].name, v);
+	}
+}
+
 int option_allowed(const char *allow_list, const char *name)
 {
 	size_t n = strlen(name);

@@ -10,6 +10,8 @@
 
 #include <stddef.h>
 
+#include <json-c/json.h>
+
 #include "source.h"
 
 enum option_kind {
@@ -60,6 +62,13 @@ int option_set(const struct table_option *opt, const char *value,
  */
 int option_error(char *err, size_t errlen, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/*
+ * Adds to obj (a JSON object) each option that applies to the table, with
+ * its value in o: a number, a string, or null when unset (a num_rows of 0).
+ */
+void option_values_json(struct json_object *obj, const char *table,
+			enum ingestion in, const struct table_opts *o);
 
 /* Whether name is in a comma-separated list (spaces around names ignored). */
 int option_allowed(const char *allow_list, const char *name);

@@ -257,8 +257,7 @@ int offset_json(const char *cursor, struct buf *out)
 	return rc;
 }
 
-/* Parses all of json (surrounding white space allowed) into *obj. */
-static int parse_whole(const char *json, struct json_object **obj)
+int json_parse_strict(const char *json, struct json_object **obj)
 {
 	struct json_tokener *tok = json_tokener_new();
 	size_t len = strlen(json), end;
@@ -284,16 +283,13 @@ static int parse_whole(const char *json, struct json_object **obj)
 	return rc;
 }
 
-int offset_parse(const char *json, char **cursor)
+int offset_from_json(struct json_object *obj, char **cursor)
 {
-	struct json_object *obj = NULL, *v;
-	int rc;
+	struct json_object *v;
 
 	*cursor = NULL;
-	rc = parse_whole(json, &obj);
-	if (rc || !obj)
-		return rc; /* null: the start */
-	rc = -EINVAL;
+	if (!obj)
+		return 0; /* null: the start */
 	if (json_object_is_type(obj, json_type_object) &&
 	    json_object_object_length(obj) == 1 &&
 	    json_object_object_get_ex(obj, "cursor", &v) &&
@@ -302,8 +298,20 @@ int offset_parse(const char *json, char **cursor)
 	    strlen(json_object_get_string(v)) ==
 		(size_t)json_object_get_string_len(v)) {
 		*cursor = strdup(json_object_get_string(v));
-		rc = *cursor ? 0 : -ENOMEM;
+		return *cursor ? 0 : -ENOMEM;
 	}
+	return -EINVAL;
+}
+
+int offset_parse(const char *json, char **cursor)
+{
+	struct json_object *obj = NULL;
+	int rc;
+
+	*cursor = NULL;
+	rc = json_parse_strict(json, &obj);
+	if (rc == 0)
+		rc = offset_from_json(obj, cursor);
 	json_object_put(obj);
 	return rc;
 }

@@ -36,6 +36,8 @@
 
 #include <stddef.h>
 
+#include <json-c/json.h>
+
 #include "common/buf.h"
 
 #define TOKEN_BODY_MAX	200
@@ -73,5 +75,14 @@ int offset_json(const char *cursor, struct buf *out);
  * -EINVAL, or -ENOMEM.
  */
 int offset_parse(const char *json, char **cursor);
+
+/* The same over a parsed JSON value (NULL for null); obj stays borrowed. */
+int offset_from_json(struct json_object *obj, char **cursor);
+
+/*
+ * Parses all of json, strictly (surrounding white space allowed), into
+ * *obj (the caller puts it; NULL for null). Returns 0, -EINVAL or -ENOMEM.
+ */
+int json_parse_strict(const char *json, struct json_object **obj);
 
 #endif
