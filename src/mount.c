@@ -172,6 +172,16 @@ static int copy_opts(struct table_opts *dst, const struct table_opts *src)
 	return 0;
 }
 
+/* Whether the full_refresh option names the object. */
+static int full_refresh_of(const struct options *opt, const char *dir)
+{
+	for (size_t i = 0; i < opt->nfull_refresh; i++) {
+		if (!strcmp(opt->full_refresh[i], dir))
+			return 1;
+	}
+	return 0;
+}
+
 /* Opens changes/ and deletes/ where the ingestion type has them. */
 static int open_chains(struct mount *m, struct object *o)
 {
@@ -182,6 +192,7 @@ static int open_chains(struct mount *m, struct object *o)
 	    .object = o->dir,
 	    .refresh = m->opt->refresh,
 	    .adhoc_ttl = m->opt->snapshot_ttl,
+	    .full_refresh = full_refresh_of(m->opt, o->dir),
 	    .status = &m->status,
 	};
 	int rc = 0;
@@ -409,6 +420,56 @@ static int make_objects(struct mount *m, char **names, struct table_info **infos
 	return 0;
 }
 
+/* The ingestion type of the object mounted as dir, or -1 if none is. */
+static int ingestion_of(struct mount *m, char **names,
+			struct table_info **infos, const char *dir)
+{
+	const struct spec *sp = m->opt->spec;
+	const char *table = NULL;
+
+	for (size_t i = 0; sp && i < sp->ntables; i++) {
+		if (!strcmp(sp->tables[i].dir, dir))
+			table = sp->tables[i].source_table;
+	}
+	if (!sp)
+		table = dir;
+	for (size_t i = 0; table && names[i]; i++) {
+		if (!strcmp(names[i], table))
+			return (int)infos[i]->ingestion;
+	}
+	return -1;
+}
+
+/*
+ * Checks that full_refresh names objects that are mounted and have
+ * changes/, before any chain starts over. Returns 0 or 2 (message printed).
+ */
+static int check_full_refresh(struct mount *m, char **names,
+			      struct table_info **infos)
+{
+	for (size_t i = 0; i < m->opt->nfull_refresh; i++) {
+		const char *dir = m->opt->full_refresh[i];
+		int in = ingestion_of(m, names, infos, dir);
+
+		if (in < 0) {
+			fprintf(stderr,
+				"lakeflowfs: full_refresh: no object '%s' is "
+				"mounted (cat MOUNT/tables lists them)\n",
+				dir);
+			return 2;
+		}
+		if (in == INGEST_SNAPSHOT) {
+			fprintf(
+			    stderr,
+			    "lakeflowfs: full_refresh: '%s' has no changes/: "
+			    "it is read as a whole (snapshot)\n",
+			    dir);
+			return 2;
+		}
+	}
+	return 0;
+}
+
 /* Lists and describes the source, checks the spec, makes the objects. */
 static int discover(struct mount *m)
 {
@@ -424,6 +485,8 @@ static int discover(struct mount *m)
 	rc = describe_all(m, names, &infos);
 	if (rc == 0 && m->opt->spec)
 		rc = check_spec(m, names, infos);
+	if (rc == 0)
+		rc = check_full_refresh(m, names, infos);
 	if (rc == 0)
 		rc = make_objects(m, names, infos);
 	for (size_t i = 0; infos && names[i]; i++)

@@ -39,6 +39,7 @@ static const struct fuse_opt option_spec[] = {
 	OPTION("refresh=%s", refresh_s),
 	OPTION("parallel=%s", parallel_s),
 	OPTION("spec=%s", spec_file),
+	OPTION("full_refresh=%s", full_refresh_s),
 	OPTION("password=%s", password),
 	OPTION("insecure", insecure),
 	OPTION("debug", debug),
@@ -69,6 +70,9 @@ void options_usage(FILE *out)
 	      "    -o refresh=TIME        least time between two refreshes of a changes/\n"
 	      "                           or deletes/ listing (default 30s; 0: every listing)\n"
 	      "    -o parallel=N          page requests in flight per read (default 8)\n"
+	      "    -o full_refresh=NAME[:NAME...]  start the changes/ and deletes/ of\n"
+	      "                           these objects over, in a new epoch (at every\n"
+	      "                           mount that has it: not for fstab)\n"
 	      "    -o insecure            do not verify TLS certificates (not advised)\n"
 	      "    -o debug               log every request and decision\n"
 	      "TIME is seconds, or a number with a unit: 90s, 5m, 2h, 1d; at most 3650d.\n"
@@ -448,6 +452,38 @@ static int resolve_source(struct options *o)
 	return o->url ? 0 : set_string(&o->url, o->source) ? -1 : 0;
 }
 
+/* Splits full_refresh=NAME[:NAME...] into its names (checked at mount). */
+static int resolve_full_refresh(struct options *o)
+{
+	char *list, *name, *save = NULL;
+	size_t n = 1;
+
+	if (!o->full_refresh_s)
+		return 0;
+	for (const char *p = o->full_refresh_s; *p; p++)
+		n += *p == ':';
+	list = strdup(o->full_refresh_s);
+	o->full_refresh = calloc(n + 1, sizeof(*o->full_refresh));
+	if (!list || !o->full_refresh) {
+		free(list);
+		return -1;
+	}
+	for (name = strtok_r(list, ":", &save); name;
+	     name = strtok_r(NULL, ":", &save)) {
+		if (!(o->full_refresh[o->nfull_refresh] = strdup(name)))
+			break;
+		o->nfull_refresh++;
+	}
+	free(list);
+	if (o->nfull_refresh == n) /* no empty name, nothing lost */
+		return 0;
+	fprintf(stderr,
+		"lakeflowfs: full_refresh: '%s' is not a list of object "
+		"names separated by ':' (e.g. full_refresh=orders:events)\n",
+		o->full_refresh_s);
+	return -1;
+}
+
 static int load_spec(struct options *o)
 {
 	char err[512];
@@ -473,6 +509,8 @@ int options_resolve(struct options *o, int *builtin)
 		return -1;
 	if (o->spec_file && load_spec(o))
 		return -1;
+	if (resolve_full_refresh(o))
+		return -1;
 	if (*builtin && !o->allow_list && set_string(&o->allow_list, "num_rows"))
 		return -1;
 	if (o->insecure)
@@ -486,9 +524,9 @@ void options_free(struct options *o)
 	char **strings[] = { &o->url, &o->username, &o->password_file,
 			     &o->connection, &o->cache_dir, &o->snapshot_ttl_s,
 			     &o->timeout_s, &o->retries_s, &o->refresh_s,
-			     &o->parallel_s, &o->spec_file, &o->password,
-			     &o->secret, &o->allow_list, &o->mountpoint,
-			     &o->source };
+			     &o->parallel_s, &o->spec_file, &o->full_refresh_s,
+			     &o->password, &o->secret, &o->allow_list,
+			     &o->mountpoint, &o->source };
 
 	for (size_t i = 0; i < sizeof(strings) / sizeof(strings[0]); i++) {
 		if (*strings[i] == o->secret && o->secret)
@@ -496,6 +534,11 @@ void options_free(struct options *o)
 		free(*strings[i]);
 		*strings[i] = NULL;
 	}
+	for (size_t i = 0; i < o->nfull_refresh; i++)
+		free(o->full_refresh[i]);
+	free(o->full_refresh);
+	o->full_refresh = NULL;
+	o->nfull_refresh = 0;
 	table_opts_free(&o->table);
 	spec_free(o->spec);
 	o->spec = NULL;

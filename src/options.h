@@ -29,6 +29,7 @@ struct options {
 	char *refresh_s;
 	char *parallel_s;
 	char *spec_file;
+	char *full_refresh_s;
 	char *password;    /* set only to refuse it with a clear message */
 	char *source;      /* SOURCE before MOUNTPOINT (mount -t fuse.lakeflowfs) */
 	char *mountpoint;  /* handed back to libfuse by options_parse */
@@ -46,6 +47,8 @@ struct options {
 	long refresh;      /* seconds between refreshes of changes/ */
 	int parallel;      /* page requests in flight per read */
 	struct spec *spec; /* the pipeline spec, or NULL */
+	char **full_refresh; /* object names whose chains start over */
+	size_t nfull_refresh;
 	struct table_opts table; /* options applied to every table */
 };
 
