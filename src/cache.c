@@ -170,11 +170,28 @@ void centry_destroy(struct centry *e)
 	pthread_mutex_destroy(&e->lock);
 	pthread_cond_destroy(&e->changed);
 	free(e->path);
+	free(e->meta);
 	e->path = NULL;
+	e->meta = NULL;
 }
 
-/* Produces the entry into a temporary file and renames it into place. */
-static int produce_file(struct centry *e)
+void centry_remove(struct centry *e)
+{
+	if (e->path && unlink(e->path) && errno != ENOENT)
+		lf_warn("cannot remove %s: %s", e->path, strerror(errno));
+	centry_destroy(e);
+}
+
+void centry_want(struct centry *e, int64_t version)
+{
+	pthread_mutex_lock(&e->lock);
+	e->want = version;
+	pthread_mutex_unlock(&e->lock);
+}
+
+/* Produces the entry, made for version, into a temporary file and renames
+ * it into place; *meta is what the producer said of it. */
+static int produce_file(struct centry *e, int64_t version, char **meta)
 {
 	char tmp[PATH_MAX];
 	FILE *f;
@@ -195,7 +212,7 @@ static int produce_file(struct centry *e)
 		close(fd);
 		goto fail;
 	}
-	rc = e->produce(e->arg, f);
+	rc = e->produce(e->arg, f, version, meta);
 	if (fflush(f) == EOF && rc == 0)
 		rc = -errno;
 	if (ferror(f) && rc == 0)
@@ -210,6 +227,8 @@ static int produce_file(struct centry *e)
 		lf_err("cannot write %s: %s", e->path, strerror(-rc));
 fail:
 	unlink(tmp);
+	free(*meta);
+	*meta = NULL;
 	return rc;
 }
 
@@ -221,18 +240,20 @@ static int centry_fresh(const struct centry *e, unsigned dep_gen, int stat_mode)
 		return 0;
 	if (!stat_mode || e->opened)
 		return 1;
+	if (e->version != e->want)
+		return 0;
 	if (e->dep)
 		return e->dep_gen == dep_gen;
 	return e->ttl < 0 || isotime_now_us() - e->ready_at < e->ttl * 1000000LL;
 }
 
 /* Adopts a file an earlier run left complete; the ttl decides if it is
- * still fresh. Made-from entries are always made again. */
+ * still fresh. Made-from and versioned entries are always made again. */
 static void centry_adopt(struct centry *e)
 {
 	struct stat st;
 
-	if (e->ready || e->dep || stat(e->path, &st))
+	if (e->ready || e->dep || e->want || stat(e->path, &st))
 		return;
 	e->ready = 1;
 	e->ready_at = (int64_t)st.st_mtim.tv_sec * 1000000 +
@@ -249,6 +270,8 @@ static int ensure_locked(struct centry *e, int stat_mode)
 {
 	unsigned dep_gen = 0;
 	unsigned long seen;
+	int64_t version;
+	char *meta = NULL;
 	struct stat st;
 	int rc;
 
@@ -272,8 +295,9 @@ static int ensure_locked(struct centry *e, int stat_mode)
 	}
 	e->misses++;
 	e->busy = 1;
+	version = e->want;
 	pthread_mutex_unlock(&e->lock);
-	rc = produce_file(e);
+	rc = produce_file(e, version, &meta);
 	pthread_mutex_lock(&e->lock);
 	e->busy = 0;
 	e->done++;
@@ -282,22 +306,36 @@ static int ensure_locked(struct centry *e, int stat_mode)
 		e->ready = 1;
 		e->ready_at = isotime_now_us();
 		e->dep_gen = dep_gen;
+		e->version = version;
+		free(e->meta);
+		e->meta = meta;
 		e->gen++;
 	}
 	pthread_cond_broadcast(&e->changed);
 	return rc;
 }
 
-int centry_ensure(struct centry *e, struct stat *st, unsigned *gen)
+int centry_ensure_meta(struct centry *e, struct stat *st, unsigned *gen,
+		       char **meta)
 {
-	int rc = ensure_locked(e, 1);
+	int rc;
 
+	if (meta)
+		*meta = NULL;
+	rc = ensure_locked(e, 1);
 	if (rc == 0)
 		rc = stat(e->path, st) ? -errno : 0;
 	if (rc == 0)
 		*gen = e->gen;
+	if (rc == 0 && meta && e->meta && !(*meta = strdup(e->meta)))
+		rc = -ENOMEM;
 	pthread_mutex_unlock(&e->lock);
 	return rc;
+}
+
+int centry_ensure(struct centry *e, struct stat *st, unsigned *gen)
+{
+	return centry_ensure_meta(e, st, gen, NULL);
 }
 
 int centry_open(struct centry *e, int *fd, int *keep_cache)

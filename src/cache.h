@@ -33,8 +33,14 @@ const char *cache_root(const struct cache *c);
 /* A directory-safe key for a source: "host_port-<hash of url and user>". */
 void cache_source_key(const char *url, const char *user, char *out, size_t len);
 
-/* Writes the content of an entry to out. Returns 0 or -errno. */
-typedef int (*centry_produce_fn)(void *arg, FILE *out);
+/*
+ * Writes the content of an entry to out, made for version (the one set
+ * with centry_want(); 0 for entries that have none). May set *meta to a
+ * malloc'd string describing this very content, which the entry keeps
+ * with it (centry_ensure_meta()). Returns 0 or -errno.
+ */
+typedef int (*centry_produce_fn)(void *arg, FILE *out, int64_t version,
+				 char **meta);
 
 struct centry {
 	pthread_mutex_t lock;
@@ -54,6 +60,9 @@ struct centry {
 	int last_rc;           /* result of the last production */
 	unsigned kernel_gen;   /* gen last opened through FUSE (keep_cache) */
 	unsigned opened;       /* handles open on the current file */
+	int64_t want;          /* the version productions make (centry_want) */
+	int64_t version;       /* the version the current file was made for */
+	char *meta;            /* what the producer said of the current file */
 	unsigned long hits;    /* requests served without producing */
 	unsigned long misses;  /* requests that produced the file */
 };
@@ -84,5 +93,27 @@ int centry_ensure(struct centry *e, struct stat *st, unsigned *gen);
  */
 int centry_open(struct centry *e, int *fd, int *keep_cache);
 void centry_close(struct centry *e);
+
+/*
+ * Sets the version the entry's content must be made for from now on: a
+ * file made for another version is stale (but served as is while a handle
+ * holds it open), and an entry with a version never adopts a file an
+ * earlier run left, as its version is not known.
+ */
+void centry_want(struct centry *e, int64_t version);
+
+/*
+ * centry_ensure() that also sets *meta to a malloc'd copy of what the
+ * producer said of the very file it describes (NULL when it said nothing).
+ * Returns 0 or -errno.
+ */
+int centry_ensure_meta(struct centry *e, struct stat *st, unsigned *gen,
+		       char **meta);
+
+/*
+ * Destroys an entry nobody uses (no handle open, no call in progress) and
+ * removes its file from the cache.
+ */
+void centry_remove(struct centry *e);
 
 #endif

@@ -2,17 +2,18 @@
 /*
  * chain: a changes/ or deletes/ directory kept on disk. See chain.h.
  *
- * Layout under the chain's directory:
+ * Layout under cache_root/chains/<object>/<kind>/:
+ *   _chain.json           the state (chainstate.h)
  *   <token>.jsonl         a published batch
- *   _end/<token>          where that batch ended (offset JSON), written
- *                         before the batch is renamed into place
- *   _head                 the head (offset JSON), saved after each batch
- *   _adhoc/<token>.jsonl  batches read on demand, with _adhoc/<token>.end
+ *   _end/<token>          the record of the step read from <token>, written
+ *                         before its batch is renamed into place
+ *   _adhoc/<token>.jsonl  batches read on demand (adhoc.h), never listed
  */
 #include "chain.h"
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,84 +21,10 @@
 
 #include "common/isotime.h"
 #include "log.h"
+#include "tableopts.h"
 #include "token.h"
 
-struct adhoc {
-	struct adhoc *next;
-	struct chain *ch;
-	char *token;
-	char *cursor; /* the start offset; NULL: start of the chain */
-	char *end_path;
-	struct centry entry;
-};
-
-/* ------------------------------------------------------- small files --- */
-
-/* Writes data to path atomically: a temporary file renamed over it. */
-static int write_atomic(const char *path, const char *data, size_t len)
-{
-	char tmp[PATH_MAX];
-	int fd, rc = 0;
-
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.part.XXXXXX", path) >= sizeof(tmp))
-		return -ENAMETOOLONG;
-	fd = mkstemp(tmp);
-	if (fd < 0)
-		return -errno;
-	if (write(fd, data, len) != (ssize_t)len)
-		rc = errno ? -errno : -EIO;
-	if (close(fd) && rc == 0)
-		rc = -errno;
-	if (rc == 0 && rename(tmp, path))
-		rc = -errno;
-	if (rc)
-		unlink(tmp);
-	return rc;
-}
-
-/* Reads a small file whole into out (capped at 64 KiB). */
-static int read_small(const char *path, struct buf *out)
-{
-	char chunk[4096];
-	FILE *f = fopen(path, "r");
-	size_t n;
-	int rc = 0;
-
-	if (!f)
-		return -errno;
-	while (rc == 0 && (n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		rc = buf_append(out, chunk, n);
-	fclose(f);
-	return rc;
-}
-
-/* Saves an offset (cursor) as JSON to path. */
-static int save_offset(const char *path, const char *cursor)
-{
-	struct buf b;
-	int rc;
-
-	buf_init(&b, 0);
-	rc = offset_json(cursor, &b);
-	if (rc == 0)
-		rc = write_atomic(path, b.data, b.len);
-	buf_free(&b);
-	return rc;
-}
-
-/* Loads an offset saved by save_offset(). */
-static int load_offset(const char *path, char **cursor)
-{
-	struct buf b;
-	int rc;
-
-	buf_init(&b, 65536);
-	rc = read_small(path, &b);
-	if (rc == 0)
-		rc = offset_parse(b.data ? b.data : "", cursor);
-	buf_free(&b);
-	return rc;
-}
+#define US_PER_SEC 1000000LL
 
 static char *path_join(const char *dir, const char *name, const char *suffix)
 {
@@ -108,33 +35,43 @@ static char *path_join(const char *dir, const char *name, const char *suffix)
 	return p;
 }
 
-/* Where the batch named token ended: _end/<token>, or for an ad hoc batch
- * _adhoc/<token>.end. */
-static char *end_path(const struct chain *ch, const char *token, int adhoc)
+/* {"offset": <offset JSON>, "token": "<token>", "epoch": N} and a newline. */
+static int offset_line(unsigned epoch, const char *cursor, struct buf *out)
 {
-	char *p;
+	char token[TOKEN_SIZE];
+	int rc = token_encode(epoch, cursor, token, sizeof(token));
 
-	if (asprintf(&p, adhoc ? "%s/_adhoc/%s.end" : "%s/_end/%s", ch->dir,
-		     token) < 0)
-		return NULL;
-	return p;
+	if (rc == 0)
+		rc = buf_puts(out, "{\"offset\": ");
+	if (rc == 0)
+		rc = offset_json(cursor, out);
+	if (rc == 0)
+		rc = buf_printf(out, ", \"token\": \"%s\", \"epoch\": %u}\n",
+				token, epoch);
+	return rc;
 }
 
-/* Whether offset a lies after offset b in stream order (NULL: start). */
-static int offset_after(const char *a, const char *b)
+/* The token of cursor in the chain's epoch, for messages ("?" if none). */
+static const char *token_of(const struct chain *ch, const char *cursor,
+			    char out[TOKEN_SIZE])
 {
-	char ta[TOKEN_SIZE], tb[TOKEN_SIZE];
-
-	if (!a)
-		return 0;
-	if (!b)
-		return 1;
-	if (token_encode(a, ta, sizeof(ta)) || token_encode(b, tb, sizeof(tb)))
-		return 0;
-	return strcmp(ta, tb) > 0;
+	if (token_encode(ch->st.epoch, cursor, out, TOKEN_SIZE))
+		strcpy(out, "?");
+	return out;
 }
 
-/* ------------------------------------------------------------ loading --- */
+/* Saves the state; under the lock, so that saves never cross. */
+static int save_state(struct chain *ch)
+{
+	int rc = chainstate_save(ch->dir, &ch->st);
+
+	if (rc)
+		lf_err("%s: cannot save %s/" CHAINSTATE_FILE ": %s", ch->label,
+		       ch->dir, strerror(-rc));
+	return rc;
+}
+
+/* ------------------------------------------------------- the listing --- */
 
 static int add_token(struct chain *ch, const char *token)
 {
@@ -175,156 +112,356 @@ static long count_lines(const char *path)
 	return n;
 }
 
-/* Lists the published batches; a batch without its end sidecar was not
- * published by us and is left out. */
+/* Whether name is a batch file's: "<token>.jsonl"; its token in token. */
+static int batch_name(const char *name, char token[TOKEN_SIZE])
+{
+	size_t n = strlen(name);
+
+	if (n <= 6 || n - 6 >= TOKEN_SIZE || strcmp(name + n - 6, ".jsonl"))
+		return 0;
+	memcpy(token, name, n - 6);
+	token[n - 6] = '\0';
+	return 1;
+}
+
+/* Whether token names an offset of an epoch other than the chain's. */
+static int other_epoch(const struct chain *ch, const char *token)
+{
+	unsigned epoch;
+	char *cursor;
+
+	if (token_decode(token, &epoch, &cursor))
+		return 0;
+	free(cursor);
+	return epoch != ch->st.epoch;
+}
+
+/* Lists one batch file: removes it when it is of another epoch, lists it
+ * when it has its step record. Counts the removed ones in *gone. */
+static int load_batch(struct chain *ch, const char *name, long *gone)
+{
+	char token[TOKEN_SIZE], *path, *end, *cursor;
+	unsigned epoch;
+	int rc = 0;
+
+	if (!batch_name(name, token) || token_decode(token, &epoch, &cursor))
+		return 0;
+	free(cursor);
+	path = path_join(ch->dir, token, ".jsonl");
+	end = path_join(ch->dir, "_end/", token);
+	if (!path || !end)
+		rc = -ENOMEM;
+	else if (epoch != ch->st.epoch)
+		*gone += unlink(path) == 0;
+	else if (access(end, F_OK) == 0)
+		rc = add_token(ch, token);
+	else
+		lf_warn("%s has no step record; not listing it", path);
+	free(path);
+	free(end);
+	return rc;
+}
+
+/* Lists the published batches of the epoch, removing those of others. */
 static int load_batches(struct chain *ch)
 {
 	DIR *d = opendir(ch->dir);
 	struct dirent *de;
+	long gone = 0;
 	int rc = 0;
 
 	if (!d)
 		return -errno;
-	while (rc == 0 && (de = readdir(d))) {
-		size_t n = strlen(de->d_name);
-		char token[TOKEN_SIZE], *cursor, *end;
-
-		if (n <= 6 || n - 6 >= sizeof(token) ||
-		    strcmp(de->d_name + n - 6, ".jsonl"))
-			continue;
-		memcpy(token, de->d_name, n - 6);
-		token[n - 6] = '\0';
-		if (token_decode(token, &cursor))
-			continue;
-		free(cursor);
-		end = end_path(ch, token, 0);
-		if (end && access(end, F_OK) == 0)
-			rc = add_token(ch, token);
-		else
-			lf_warn("%s/%s has no end record; not listing it", ch->dir,
-				de->d_name);
-		free(end);
-	}
+	while (rc == 0 && (de = readdir(d)))
+		rc = load_batch(ch, de->d_name, &gone);
 	closedir(d);
+	if (gone)
+		lf_info("%s: removed %ld batches of an earlier epoch",
+			ch->label, gone);
 	if (ch->ntokens > 1) /* qsort(NULL, 0) is undefined */
 		qsort(ch->tokens, ch->ntokens, sizeof(*ch->tokens), cmp_tokens);
 	return rc;
 }
 
-/* The head is the saved one, or the end of the last batch if a crash came
- * between publishing that batch and saving the head. */
-static int load_head(struct chain *ch)
+/* Removes the files of sub (a directory of the chain) that match: step
+ * records of another epoch, or every on-demand file. */
+static void sweep(struct chain *ch, const char *sub, int all)
 {
-	char *path = path_join(ch->dir, "_head", ""), *last, *end = NULL;
-	int rc;
+	char path[PATH_MAX];
+	struct dirent *de;
+	DIR *d;
 
-	if (!path)
-		return -ENOMEM;
-	rc = load_offset(path, &ch->head);
-	free(path);
-	if (rc && rc != -ENOENT)
-		lf_warn("%s/_head is unreadable; rebuilding it", ch->dir);
-	if (ch->ntokens == 0)
-		return 0;
-	last = end_path(ch, ch->tokens[ch->ntokens - 1], 0);
-	if (!last)
-		return -ENOMEM;
-	rc = load_offset(last, &end);
-	free(last);
-	if (rc)
-		return rc;
-	if (offset_after(end, ch->head)) {
-		free(ch->head);
-		ch->head = end;
-	} else {
-		free(end);
+	snprintf(path, sizeof(path), "%s/%s", ch->dir, sub);
+	d = opendir(path);
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.' ||
+		    (!all && !other_epoch(ch, de->d_name)))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s/%s", ch->dir, sub,
+			 de->d_name);
+		unlink(path);
 	}
-	return 0;
+	closedir(d);
 }
 
-static int count_delivered(struct chain *ch)
+/* Whether the batch file of token is there. */
+static int batch_exists(const struct chain *ch, const char *token)
 {
-	ch->delivered = 0;
-	if (ch->opts->num_rows <= 0)
+	char *path = path_join(ch->dir, token, ".jsonl");
+	int there = path && access(path, F_OK) == 0;
+
+	free(path);
+	return there;
+}
+
+/*
+ * Takes one step recorded after the head, as a crash between recording it
+ * and saving the state leaves it. Returns 1 when it moved the head.
+ */
+static int follow_step(struct chain *ch, int count)
+{
+	char token[TOKEN_SIZE], end_token[TOKEN_SIZE], *path;
+	struct chain_step step;
+	int there;
+
+	if (token_encode(ch->st.epoch, ch->st.head, token, sizeof(token)) ||
+	    chainstate_load_step(ch->dir, token, &step))
 		return 0;
+	there = batch_exists(ch, token);
+	/* Recorded, but its batch was never renamed into place. */
+	if ((step.records != 0 && !there) ||
+	    token_encode(ch->st.epoch, step.end, end_token,
+			 sizeof(end_token)) ||
+	    strcmp(end_token, token) <= 0) {
+		free(step.end);
+		return 0;
+	}
+	if (there && count) {
+		path = path_join(ch->dir, token, ".jsonl");
+		ch->st.published += step.records >= 0 ? step.records
+				    : path	      ? count_lines(path)
+						      : 0;
+		free(path);
+	}
+	free(ch->st.head);
+	ch->st.head = step.end;
+	return 1;
+}
+
+/* Moves the head past the steps recorded after it; *dirty when it did. */
+static void repair_head(struct chain *ch, int count, int *dirty)
+{
+	long moved = 0;
+
+	while (follow_step(ch, count))
+		moved++;
+	if (moved)
+		lf_info(
+		    "%s: the head moves on past %ld steps recorded after it "
+		    "was saved",
+		    ch->label, moved);
+	*dirty |= moved > 0;
+}
+
+/* Counts every record published (a chain of version 1 kept no count). */
+static int count_published(struct chain *ch)
+{
+	ch->st.published = 0;
 	for (size_t i = 0; i < ch->ntokens; i++) {
 		char *p = path_join(ch->dir, ch->tokens[i], ".jsonl");
 
 		if (!p)
 			return -ENOMEM;
-		ch->delivered += count_lines(p);
+		ch->st.published += count_lines(p);
 		free(p);
 	}
 	return 0;
 }
 
-static int make_dirs(struct chain *ch)
+/* ------------------------------------------------------------ opening --- */
+
+/* The options in effect, as the state records them. */
+static struct json_object *options_now(const struct chain *ch)
 {
-	const char *subs[] = { "", "/_end", "/_adhoc" };
+	struct json_object *o = json_object_new_object();
 
-	for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++) {
-		char p[PATH_MAX];
+	option_values_json(o, ch->cfg.info->name, ch->cfg.info->ingestion,
+			   ch->cfg.opts);
+	return o;
+}
 
-		snprintf(p, sizeof(p), "%s%s", ch->dir, subs[i]);
-		if (mkdir(p, 0700) && errno != EEXIST)
-			return -errno;
+/* A new epoch: the head back at the start, nothing published, no cap. */
+static int new_epoch(struct chain *ch)
+{
+	if (ch->st.epoch >= TOKEN_EPOCH_MAX) {
+		lf_err("%s: epoch %u is the last one there can be", ch->label,
+		       ch->st.epoch);
+		return -EOVERFLOW;
 	}
+	ch->st.epoch++;
+	free(ch->st.head);
+	ch->st.head = NULL;
+	ch->st.published = 0;
+	ch->st.cap_us = 0;
+	lf_info("%s: full refresh: epoch %u starts from the beginning; the "
+		"batches of epoch %u are removed",
+		ch->label, ch->st.epoch, ch->st.epoch - 1);
+	lf_debug("%s: epoch %u started", ch->label, ch->st.epoch);
 	return 0;
 }
 
-int chain_open(struct chain *ch, struct cache *cache, const char *rel,
-	       struct http_client *http, const struct table_info *info,
-	       const struct table_opts *opts, int deletes, long refresh,
-	       long adhoc_ttl)
+/* A chain with no state: new (epoch 1), or adopted from version 1. */
+static int first_state(struct chain *ch, int adopted)
 {
+	memset(&ch->st, 0, sizeof(ch->st));
+	ch->st.epoch = 1;
+	if (ch->cfg.full_refresh)
+		lf_info("%s: full refresh: the chain is new, it starts at "
+			"epoch 1",
+			ch->label);
+	return adopted ? chainstate_load_v1_head(ch->dir, &ch->st.head) : 0;
+}
+
+/*
+ * Loads the state, or makes the first one; starts a new epoch or notes an
+ * option change. Sets *dirty when the state must be saved.
+ */
+static int load_state(struct chain *ch, int adopted, int *dirty)
+{
+	struct json_object *now = options_now(ch);
+	int rc = chainstate_load(ch->dir, &ch->st);
+
+	*dirty = 1;
+	if (rc == -ENOENT) {
+		rc = first_state(ch, adopted);
+	} else if (rc) {
+		lf_err("%s: %s/" CHAINSTATE_FILE " is damaged or of another "
+		       "version; move %s away to start this chain over",
+		       ch->label, ch->dir, ch->dir);
+	} else if (ch->cfg.full_refresh) {
+		rc = new_epoch(ch);
+	} else {
+		*dirty =
+		    !ch->st.options ||
+		    chainstate_log_changes(ch->label, ch->cfg.object, &ch->st,
+					   now, ch->cfg.opts->num_rows);
+	}
+	json_object_put(ch->st.options);
+	ch->st.options = now;
+	return rc;
+}
+
+/* mkdir that accepts what is there. */
+static int make_dir(const char *path)
+{
+	return mkdir(path, 0700) && errno != EEXIST ? -errno : 0;
+}
+
+/* Makes cache_root/chains/<object>/<kind> (adopting a version 1 chain)
+ * with its _end and _adhoc. */
+static int make_dirs(struct chain *ch, const char *root, const char *kind,
+		     int *adopted)
+{
+	char p[PATH_MAX];
 	int rc;
 
+	snprintf(p, sizeof(p), "%s/chains", root);
+	rc = make_dir(p);
+	snprintf(p, sizeof(p), "%s/chains/%s", root, ch->cfg.object);
+	if (rc == 0)
+		rc = make_dir(p);
+	if (rc == 0)
+		rc = chainstate_adopt_v1(root, ch->cfg.object, kind, ch->dir,
+					 adopted);
+	if (rc == 0)
+		rc = make_dir(ch->dir);
+	snprintf(p, sizeof(p), "%s/_end", ch->dir);
+	if (rc == 0)
+		rc = make_dir(p);
+	snprintf(p, sizeof(p), "%s/_adhoc", ch->dir);
+	if (rc == 0)
+		rc = make_dir(p);
+	return rc;
+}
+
+static int produce_adhoc(void *arg, FILE *out, int64_t cap, char **meta);
+
+/* Everything chain_open() does once the directory is there. */
+static int open_state(struct chain *ch, struct cache *cache, int adopted)
+{
+	char rel[PATH_MAX];
+	int dirty = 0, rc;
+
+	/* Saved before anything of an earlier epoch or of version 1 goes, so
+	 * that a crash in between never brings an old epoch back. */
+	rc = load_state(ch, adopted, &dirty);
+	if (rc == 0 && dirty)
+		rc = save_state(ch);
+	if (rc == 0 && adopted)
+		rc = chainstate_drop_v1_head(ch->dir);
+	if (rc)
+		return rc;
+	sweep(ch, "_end", 0);
+	sweep(ch, "_adhoc", 1); /* their caps and ends are not known */
+	rc = load_batches(ch);
+	if (rc == 0 && adopted)
+		rc = count_published(ch);
+	dirty = adopted;
+	if (rc == 0)
+		repair_head(ch, !adopted, &dirty);
+	snprintf(rel, sizeof(rel), "chains/%s/%s/_adhoc", ch->cfg.object,
+		 ch->cfg.deletes ? "deletes" : "changes");
+	if (rc == 0)
+		rc = adhoc_table_init(&ch->adhoc, cache, rel, ch->cfg.adhoc_ttl,
+				      ADHOC_MAX, produce_adhoc, ch);
+	if (rc == 0 && dirty)
+		rc = save_state(ch);
+	return rc;
+}
+
+int chain_open(struct chain *ch, struct cache *cache,
+	       const struct chain_config *cfg)
+{
+	const char *kind = cfg->deletes ? "deletes" : "changes";
+	const char *root = cache_root(cache);
+	int adopted = 0, rc = -ENOMEM;
+
 	memset(ch, 0, sizeof(*ch));
-	ch->http = http;
-	ch->info = info;
-	ch->opts = opts;
-	ch->deletes = deletes;
-	ch->refresh = refresh;
-	ch->adhoc_ttl = adhoc_ttl;
-	ch->cache = cache;
+	ch->cfg = *cfg;
 	pthread_mutex_init(&ch->lock, NULL);
 	pthread_cond_init(&ch->changed, NULL);
-	ch->cache_rel = strdup(rel);
-	ch->dir = path_join(cache_root(cache), rel, "");
-	if (!ch->dir || !ch->cache_rel)
+	ch->cfg.object = strdup(cfg->object);
+	if (!ch->cfg.object ||
+	    asprintf(&ch->label, "%s/%s", cfg->object, kind) < 0 ||
+	    asprintf(&ch->dir, "%s/chains/%s/%s", root, cfg->object, kind) <
+		0) {
+		ch->label = ch->dir = NULL;
 		return -ENOMEM;
-	rc = make_dirs(ch);
+	}
+	rc = make_dirs(ch, root, kind, &adopted);
 	if (rc == 0)
-		rc = load_batches(ch);
-	if (rc == 0)
-		rc = load_head(ch);
-	if (rc == 0)
-		rc = count_delivered(ch);
+		rc = open_state(ch, cache, adopted);
 	if (rc)
-		lf_err("cannot open %s: %s", ch->dir, strerror(-rc));
+		lf_err("%s: cannot open the chain in %s: %s", ch->label,
+		       ch->dir, strerror(-rc));
 	return rc;
 }
 
 void chain_close(struct chain *ch)
 {
-	struct adhoc *a, *next;
-
-	if (!ch->dir)
-		return;
-	for (a = ch->adhoc; a; a = next) {
-		next = a->next;
-		centry_destroy(&a->entry);
-		free(a->token);
-		free(a->cursor);
-		free(a->end_path);
-		free(a);
-	}
+	if (!ch->cfg.object)
+		return; /* never opened */
+	if (ch->adhoc.rel)
+		adhoc_table_free(&ch->adhoc);
 	for (size_t i = 0; i < ch->ntokens; i++)
 		free(ch->tokens[i]);
 	free(ch->tokens);
-	free(ch->head);
+	chainstate_free(&ch->st);
 	free(ch->dir);
-	free(ch->cache_rel);
+	free(ch->label);
+	free((char *)ch->cfg.object);
 	pthread_mutex_destroy(&ch->lock);
 	pthread_cond_destroy(&ch->changed);
 	memset(ch, 0, sizeof(*ch));
@@ -333,17 +470,17 @@ void chain_close(struct chain *ch)
 /* ----------------------------------------------------------- refresh --- */
 
 /* Reads one batch from head into a temporary file; on success *tmp names
- * it (or is empty when the batch was thrown away) and *end is the end. */
+ * it (or is empty when it held no records) and *end is the end. */
 static int read_one(struct chain *ch, const char *head, int64_t init,
 		    char tmp[PATH_MAX], char **end, unsigned long *records)
 {
-	struct table_opts o = *ch->opts; /* shallow: strings stay borrowed */
+	struct table_opts o = *ch->cfg.opts; /* shallow: strings borrowed */
 	unsigned long before;
 	FILE *f;
 	int fd, rc;
 
 	if (o.num_rows > 0)
-		o.num_rows -= ch->delivered;
+		o.num_rows -= ch->st.published;
 	snprintf(tmp, PATH_MAX, "%s/batch.part.XXXXXX", ch->dir);
 	fd = mkstemp(tmp);
 	if (fd < 0 || !(f = fdopen(fd, "w"))) {
@@ -356,11 +493,12 @@ static int read_one(struct chain *ch, const char *head, int64_t init,
 	}
 	/* The refresh's progress counts live, page by page, for status. */
 	before = __atomic_load_n(&ch->progress.records, __ATOMIC_RELAXED);
-	rc = source_read_batch(ch->http, ch->info, &o, ch->deletes, head, init,
-			       f, end, &ch->progress);
+	rc = source_read_batch(ch->cfg.http, ch->cfg.info, &o, ch->cfg.deletes,
+			       head, init, f, end, &ch->progress);
 	if (fclose(f) && rc == 0)
 		rc = -errno;
-	*records = __atomic_load_n(&ch->progress.records, __ATOMIC_RELAXED) - before;
+	*records =
+	    __atomic_load_n(&ch->progress.records, __ATOMIC_RELAXED) - before;
 	if (rc || !*end || *records == 0) {
 		unlink(tmp);
 		tmp[0] = '\0';
@@ -368,115 +506,138 @@ static int read_one(struct chain *ch, const char *head, int64_t init,
 	return rc;
 }
 
-/* Publishes the batch read from head: end sidecar first, then the file. */
-static int publish(struct chain *ch, const char *token, const char *tmp,
-		   const char *end)
+/* Records the step read from token, then publishes its batch (if it read
+ * records): a crash in between leaves a record the repair skips. */
+static int record_step(struct chain *ch, const char *token, const char *tmp,
+		       const char *end, unsigned long records)
 {
-	char *sidecar = end_path(ch, token, 0);
 	char *final = path_join(ch->dir, token, ".jsonl");
-	int rc = -ENOMEM;
+	int rc = final ? 0 : -ENOMEM;
 
-	if (sidecar && final) {
-		rc = save_offset(sidecar, end);
-		if (rc == 0 && rename(tmp, final))
-			rc = -errno;
-	}
+	if (rc == 0)
+		rc = chainstate_save_step(ch->dir, token, end, (long)records);
+	if (rc == 0 && tmp[0] && rename(tmp, final))
+		rc = -errno;
 	if (rc)
-		lf_err("cannot publish batch %s in %s: %s", token, ch->dir,
-		       strerror(-rc));
-	free(sidecar);
+		lf_err("%s: cannot record the step from %s in %s: %s",
+		       ch->label, token, ch->dir, strerror(-rc));
+	else if (tmp[0])
+		lf_debug("%s: published %s.jsonl (%lu records)", ch->label,
+			 token, records);
 	free(final);
 	return rc;
 }
 
-/* Moves the head to end and saves it; under no lock (only the refresher
- * writes the head, readers take the lock). */
+/* Moves the head to end (taking it) and saves the state. Only the
+ * refresher writes the head; readers take the lock. */
 static int advance(struct chain *ch, char *end, const char *token,
 		   unsigned long records)
 {
-	char *path = path_join(ch->dir, "_head", "");
+	char moved[TOKEN_SIZE];
 	int rc = 0;
 
 	pthread_mutex_lock(&ch->lock);
-	if (token)
+	if (records)
 		rc = add_token(ch, token);
-	free(ch->head);
-	ch->head = end;
-	ch->delivered += (long)records;
-	pthread_mutex_unlock(&ch->lock);
+	free(ch->st.head);
+	ch->st.head = end;
+	ch->st.published += (long)records;
 	if (rc == 0)
-		rc = path ? save_offset(path, end) : -ENOMEM;
-	free(path);
+		rc = save_state(ch);
+	pthread_mutex_unlock(&ch->lock);
+	lf_debug("%s: head moved to %s", ch->label, token_of(ch, end, moved));
 	return rc;
 }
 
-/* One connector run from the head, capped at init. */
-static int run(struct chain *ch, int64_t init)
+/* Whether the num_rows budget of the epoch is spent. */
+static int budget_spent(const struct chain *ch)
 {
-	for (;;) {
-		char tmp[PATH_MAX], token[TOKEN_SIZE], end_token[TOKEN_SIZE];
-		char *end = NULL;
-		unsigned long records = 0;
-		int rc;
+	long num_rows = ch->cfg.opts->num_rows;
 
-		if (ch->opts->num_rows > 0 && ch->delivered >= ch->opts->num_rows)
-			return 0;
-		rc = token_encode(ch->head, token, sizeof(token));
-		if (rc == 0)
-			rc = read_one(ch, ch->head, init, tmp, &end, &records);
-		if (rc || !end)
-			return rc;
-		if (token_encode(end, end_token, sizeof(end_token)) ||
-		    strcmp(end_token, token) <= 0) {
-			lf_err("%s: the offset did not move forward from %s; "
-			       "stopping this refresh", ch->dir, token);
-			if (tmp[0])
-				unlink(tmp);
-			free(end);
-			return -EIO;
-		}
-		if (tmp[0] && (rc = publish(ch, token, tmp, end))) {
-			unlink(tmp);
-			free(end);
-			return rc;
-		}
-		rc = advance(ch, end, tmp[0] ? token : NULL, records);
-		if (rc)
-			return rc;
+	return num_rows > 0 && ch->st.published >= num_rows;
+}
+
+/* One step of a run from the head, capped at init; *done when the offset
+ * stopped moving (or the budget is spent). */
+static int step(struct chain *ch, int64_t init, int *done)
+{
+	char tmp[PATH_MAX], token[TOKEN_SIZE], end_token[TOKEN_SIZE];
+	char *end = NULL;
+	unsigned long records = 0;
+	int rc;
+
+	*done = budget_spent(ch);
+	if (*done) {
+		lf_debug("%s: the num_rows budget is spent (%ld records)",
+			 ch->label, ch->st.published);
+		return 0;
 	}
+	rc = token_encode(ch->st.epoch, ch->st.head, token, sizeof(token));
+	if (rc == 0)
+		rc = read_one(ch, ch->st.head, init, tmp, &end, &records);
+	*done = rc == 0 && !end;
+	if (rc || !end)
+		return rc;
+	if (token_encode(ch->st.epoch, end, end_token, sizeof(end_token)) ||
+	    strcmp(end_token, token) <= 0) {
+		lf_err("%s: the offset did not move forward from %s; stopping "
+		       "this refresh",
+		       ch->label, token);
+		rc = -EIO;
+	}
+	if (rc == 0) {
+		lf_debug("%s: step %s: %lu records, ends at %s", ch->label,
+			 token, records, end_token);
+		rc = record_step(ch, token, tmp, end, records);
+	}
+	if (rc) {
+		if (tmp[0])
+			unlink(tmp);
+		free(end);
+		return rc;
+	}
+	return advance(ch, end, token, records);
 }
 
 int chain_refresh(struct chain *ch)
 {
 	int64_t now = isotime_now_us();
+	char cap[ISOTIME_SIZE];
 	struct activity act;
-	int rc = 0;
+	int rc = 0, done = 0;
 
 	pthread_mutex_lock(&ch->lock);
 	ch->listings++;
 	while (ch->busy)
 		pthread_cond_wait(&ch->changed, &ch->lock);
 	if (ch->refreshed_at &&
-	    now - ch->refreshed_at < (int64_t)ch->refresh * 1000000) {
+	    now - ch->refreshed_at < (int64_t)ch->cfg.refresh * US_PER_SEC) {
 		pthread_mutex_unlock(&ch->lock);
+		lf_debug("%s: refresh skipped: the last one ran %lld ms ago",
+			 ch->label, (long long)(now - ch->refreshed_at) / 1000);
 		return 0;
 	}
 	ch->busy = 1;
 	ch->refreshes++;
 	ch->progress.pages = 0;
 	ch->progress.records = 0;
+	ch->st.cap_us = now; /* on-demand reads are capped here from now on */
 	pthread_mutex_unlock(&ch->lock);
 
-	if (ch->status)
-		status_begin(ch->status, &act, ch->label,
-			     ch->deletes ? "deletes" : "changes", &ch->progress);
-	rc = run(ch, now);
-	if (ch->status)
-		status_end(ch->status, &act);
+	isotime_format(now, cap);
+	lf_debug("%s: refresh runs, capped at %s", ch->label, cap);
+	if (ch->cfg.status)
+		status_begin(ch->cfg.status, &act, ch->cfg.object,
+			     ch->cfg.deletes ? "deletes" : "changes",
+			     &ch->progress);
+	while (rc == 0 && !done)
+		rc = step(ch, now, &done);
+	if (ch->cfg.status)
+		status_end(ch->cfg.status, &act);
 
 	pthread_mutex_lock(&ch->lock);
 	ch->busy = 0;
-	if (rc == 0)
+	if (save_state(ch) == 0 && rc == 0)
 		ch->refreshed_at = now;
 	pthread_cond_broadcast(&ch->changed);
 	pthread_mutex_unlock(&ch->lock);
@@ -507,152 +668,248 @@ int chain_tokens(struct chain *ch, char ***out)
 	return 0;
 }
 
-/* {"offset": <offset JSON>, "token": "<token>"} and a newline. */
-static int offset_line(const char *cursor, struct buf *out)
-{
-	char token[TOKEN_SIZE];
-	int rc = token_encode(cursor, token, sizeof(token));
-
-	if (rc == 0)
-		rc = buf_puts(out, "{\"offset\": ");
-	if (rc == 0)
-		rc = offset_json(cursor, out);
-	if (rc == 0)
-		rc = buf_printf(out, ", \"token\": \"%s\"}\n", token);
-	return rc;
-}
-
 int chain_head_json(struct chain *ch, struct buf *out)
 {
 	int rc;
 
 	pthread_mutex_lock(&ch->lock);
-	rc = offset_line(ch->head, out);
+	rc = offset_line(ch->st.epoch, ch->st.head, out);
 	pthread_mutex_unlock(&ch->lock);
 	return rc;
 }
 
-static int published(struct chain *ch, const char *token)
+void chain_counts(struct chain *ch, unsigned long *listings,
+		  unsigned long *refreshes)
 {
-	const char *key = token;
-
-	/* bsearch(NULL, 0) is undefined */
-	return ch->ntokens && bsearch(&key, ch->tokens, ch->ntokens,
-				      sizeof(*ch->tokens), cmp_tokens);
+	pthread_mutex_lock(&ch->lock);
+	*listings = ch->listings;
+	*refreshes = ch->refreshes;
+	pthread_mutex_unlock(&ch->lock);
 }
 
-/* Produces an ad hoc batch: one read from its offset, capped now. */
-static int produce_adhoc(void *arg, FILE *out)
+/* ------------------------------------------------------------ batches --- */
+
+/* What a token names: a recorded step (with its batch file, or none), or a
+ * batch read on demand (referenced until put_batch()). */
+struct found {
+	int recorded;		/* a recorded step */
+	struct chain_step step; /* its record */
+	char *path;		/* its batch file; NULL: it read nothing */
+	struct adhoc *adhoc;	/* not a step: the on-demand entry */
+};
+
+static void put_batch(struct chain *ch, struct found *f)
+{
+	free(f->step.end);
+	free(f->path);
+	if (f->adhoc) {
+		pthread_mutex_lock(&ch->lock);
+		adhoc_release(&ch->adhoc, f->adhoc, isotime_now_us());
+		pthread_mutex_unlock(&ch->lock);
+	}
+	memset(f, 0, sizeof(*f));
+}
+
+/*
+ * The cap of on-demand reads: the last refresh's, or for a chain never
+ * refreshed, now (kept, so that it converges across remounts). Under lock.
+ */
+static int64_t adhoc_cap(struct chain *ch)
+{
+	char cap[ISOTIME_SIZE];
+
+	if (!ch->st.cap_us) {
+		ch->st.cap_us = isotime_now_us();
+		save_state(ch);
+		isotime_format(ch->st.cap_us, cap);
+		lf_debug(
+		    "%s: never refreshed: on-demand reads are capped at %s",
+		    ch->label, cap);
+	}
+	return ch->st.cap_us;
+}
+
+/* Finds the on-demand entry of token and makes it want the cap. */
+static int get_adhoc(struct chain *ch, const char *token, const char *cursor,
+		     struct found *f)
+{
+	int64_t cap;
+	int rc;
+
+	pthread_mutex_lock(&ch->lock);
+	cap = adhoc_cap(ch);
+	rc = adhoc_acquire(&ch->adhoc, token, cursor, isotime_now_us(),
+			   &f->adhoc);
+	pthread_mutex_unlock(&ch->lock);
+	if (rc == 0)
+		centry_want(&f->adhoc->entry, cap);
+	return rc;
+}
+
+/*
+ * Finds what token names in the chain: -ENOENT for a name that is not a
+ * token of the chain's epoch (a token of another epoch names a chain a
+ * full refresh removed: never answered with this one's data).
+ */
+static int get_batch(struct chain *ch, const char *token, struct found *f)
+{
+	unsigned epoch;
+	char *cursor;
+	int rc;
+
+	memset(f, 0, sizeof(*f));
+	if (token_decode(token, &epoch, &cursor))
+		return -ENOENT;
+	if (epoch != ch->st.epoch) {
+		lf_debug("%s: %s is a token of epoch %u, not of epoch %u",
+			 ch->label, token, epoch, ch->st.epoch);
+		free(cursor);
+		return -ENOENT;
+	}
+	rc = chainstate_load_step(ch->dir, token, &f->step);
+	if (rc == 0 && batch_exists(ch, token)) {
+		f->path = path_join(ch->dir, token, ".jsonl");
+		rc = f->path ? 0 : -ENOMEM;
+	} else if (rc == 0 && f->step.records != 0) {
+		/* Its batch never made it into place: not a step taken. */
+		free(f->step.end);
+		f->step.end = NULL;
+		rc = -ENOENT;
+	}
+	f->recorded = rc == 0;
+	if (rc == -ENOENT)
+		rc = get_adhoc(ch, token, cursor, f);
+	else if (rc == -EINVAL)
+		lf_err("%s: the step record of %s is damaged", ch->label,
+		       token);
+	free(cursor);
+	return rc == -EINVAL ? -EIO : rc;
+}
+
+/*
+ * Produces an on-demand batch: one connector read from its offset, capped
+ * at cap; what _next says of it is kept with this very file.
+ */
+static int produce_adhoc(void *arg, FILE *out, int64_t cap, char **meta)
 {
 	struct adhoc *a = arg;
-	struct chain *ch = a->ch;
-	struct read_progress progress = { 0, 0 };
+	struct chain *ch = a->owner;
+	struct read_progress progress = {0, 0};
+	char when[ISOTIME_SIZE];
 	struct activity act;
+	struct buf line;
 	char *end = NULL;
 	int rc;
 
-	if (ch->status)
-		status_begin(ch->status, &act, ch->label, a->token, &progress);
-	rc = source_read_batch(ch->http, ch->info, ch->opts, ch->deletes,
-			       a->cursor, isotime_now_us(), out, &end, &progress);
-	if (ch->status)
-		status_end(ch->status, &act);
+	if (ch->cfg.status)
+		status_begin(ch->cfg.status, &act, ch->cfg.object, a->token,
+			     &progress);
+	rc = source_read_batch(ch->cfg.http, ch->cfg.info, ch->cfg.opts,
+			       ch->cfg.deletes, a->cursor, cap, out, &end,
+			       &progress);
+	if (ch->cfg.status)
+		status_end(ch->cfg.status, &act);
+	buf_init(&line, TOKEN_SIZE * 4);
 	if (rc == 0)
-		rc = save_offset(a->end_path, end ? end : a->cursor);
+		rc = offset_line(ch->st.epoch, end ? end : a->cursor, &line);
+	if (rc == 0) {
+		isotime_format(cap, when);
+		lf_debug("%s: on-demand %s: fetched %lu records capped at %s, "
+			 "ends at %s",
+			 ch->label, a->token, progress.records, when,
+			 line.data);
+		*meta = buf_steal(&line);
+	}
+	buf_free(&line);
 	free(end);
 	return rc;
 }
 
-static struct adhoc *adhoc_new(struct chain *ch, const char *token, char *cursor)
+/* The stat of a step that read nothing: an empty file, as old as its
+ * record. */
+static int empty_stat(const struct chain *ch, const char *token,
+		      struct stat *st)
 {
-	struct adhoc *a = calloc(1, sizeof(*a));
-	char rel[PATH_MAX], name[TOKEN_SIZE + 8];
+	char *rec = path_join(ch->dir, "_end/", token);
+	int rc = rec && stat(rec, st) == 0 ? 0 : -EIO;
 
-	if (!a)
-		return NULL;
-	a->ch = ch;
-	a->cursor = cursor;
-	a->token = strdup(token);
-	a->end_path = end_path(ch, token, 1);
-	snprintf(rel, sizeof(rel), "%s/_adhoc", ch->cache_rel);
-	snprintf(name, sizeof(name), "%s.jsonl", token);
-	if (!a->token || !a->end_path ||
-	    centry_init(&a->entry, ch->cache, rel, name, ch->adhoc_ttl, NULL,
-			produce_adhoc, a)) {
-		free(a->token);
-		free(a->end_path);
-		free(a);
-		return NULL;
-	}
-	return a;
+	free(rec);
+	st->st_size = 0;
+	st->st_blocks = 0;
+	return rc;
 }
 
-/* Finds or makes the ad hoc entry of a token; -ENOENT if not a token. */
-static int adhoc_get(struct chain *ch, const char *token, struct adhoc **out)
+int chain_batch_stat(struct chain *ch, const char *token, struct stat *st)
 {
-	struct adhoc *a;
-	char *cursor;
+	struct found f;
+	unsigned gen;
+	int rc = get_batch(ch, token, &f);
 
-	for (a = ch->adhoc; a; a = a->next) {
-		if (strcmp(a->token, token) == 0) {
-			*out = a;
-			return 0;
+	if (rc == 0 && f.path)
+		rc = stat(f.path, st) ? -errno : 0;
+	else if (rc == 0 && f.recorded)
+		rc = empty_stat(ch, token, st);
+	else if (rc == 0)
+		rc = centry_ensure(&f.adhoc->entry, st, &gen);
+	if (rc == 0 && f.adhoc)
+		lf_debug("%s: on-demand %s served (fetch %u)", ch->label, token,
+			 gen);
+	put_batch(ch, &f);
+	return rc;
+}
+
+int chain_batch_open(struct chain *ch, const char *token, struct chain_batch *b)
+{
+	struct found f;
+	int keep, rc = get_batch(ch, token, &f);
+
+	memset(b, 0, sizeof(*b));
+	b->fd = -1;
+	b->published = rc == 0 && f.recorded;
+	if (rc == 0 && f.path) {
+		b->fd = open(f.path, O_RDONLY | O_CLOEXEC);
+		rc = b->fd < 0 ? -errno : 0;
+	} else if (rc == 0 && !f.recorded) {
+		/* Counted open: never evicted nor fetched again under it. */
+		rc = centry_open(&f.adhoc->entry, &b->fd, &keep);
+		if (rc == 0) {
+			b->adhoc = f.adhoc;
+			f.adhoc = NULL;
 		}
 	}
-	if (token_decode(token, &cursor))
-		return -ENOENT;
-	a = adhoc_new(ch, token, cursor);
-	if (!a) {
-		free(cursor);
-		return -ENOMEM;
-	}
-	a->next = ch->adhoc;
-	ch->adhoc = a;
-	*out = a;
-	return 0;
+	put_batch(ch, &f);
+	return rc;
 }
 
-int chain_batch(struct chain *ch, const char *token, char **path,
-		int *is_published)
+void chain_batch_close(struct chain *ch, struct chain_batch *b)
 {
-	struct adhoc *a = NULL;
-	struct stat st;
-	unsigned gen;
-	int rc;
-
-	pthread_mutex_lock(&ch->lock);
-	*is_published = published(ch, token);
-	rc = *is_published ? 0 : adhoc_get(ch, token, &a);
-	pthread_mutex_unlock(&ch->lock);
-	if (rc)
-		return rc;
-	if (*is_published) {
-		*path = path_join(ch->dir, token, ".jsonl");
-		return *path ? 0 : -ENOMEM;
+	if (b->fd >= 0)
+		close(b->fd);
+	if (b->adhoc) {
+		centry_close(&b->adhoc->entry);
+		pthread_mutex_lock(&ch->lock);
+		adhoc_release(&ch->adhoc, b->adhoc, isotime_now_us());
+		pthread_mutex_unlock(&ch->lock);
 	}
-	rc = centry_ensure(&a->entry, &st, &gen);
-	if (rc)
-		return rc;
-	*path = strdup(a->entry.path);
-	return *path ? 0 : -ENOMEM;
+	memset(b, 0, sizeof(*b));
+	b->fd = -1;
 }
 
 int chain_batch_end_json(struct chain *ch, const char *token, struct buf *out)
 {
-	char *path = NULL, *sidecar, *end = NULL;
-	int is_published, rc;
+	struct found f;
+	struct stat st;
+	char *meta = NULL;
+	unsigned gen;
+	int rc = get_batch(ch, token, &f);
 
-	rc = chain_batch(ch, token, &path, &is_published);
-	free(path);
-	if (rc)
-		return rc;
-	sidecar = end_path(ch, token, !is_published);
-	if (!sidecar)
-		return -ENOMEM;
-	rc = load_offset(sidecar, &end);
-	free(sidecar);
-	if (rc == 0)
-		rc = offset_line(end, out);
-	free(end);
+	if (rc == 0 && f.recorded)
+		rc = offset_line(ch->st.epoch, f.step.end, out);
+	else if (rc == 0)
+		rc = centry_ensure_meta(&f.adhoc->entry, &st, &gen, &meta);
+	if (rc == 0 && !f.recorded)
+		rc = meta ? buf_puts(out, meta) : -EIO;
+	free(meta);
+	put_batch(ch, &f);
 	return rc;
 }

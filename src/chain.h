@@ -4,68 +4,84 @@
  * reads kept on disk.
  *
  * A batch is the records one connector read returns from a start offset;
- * it is stored as <token>.jsonl, named by the token of that offset, with a
- * sidecar holding where it ended. A refresh is one connector run: from the
- * head, capped at the refresh's start, reading batches until the offset
- * stops moving, publishing each batch that holds records. Published batches
- * never change; the list only grows. The head and the batches survive a
- * remount (they live in the cache), and a crash between publishing a batch
- * and saving the head is repaired from the sidecars on the next open.
+ * it is stored as <token>.jsonl, named by the token of that offset. A
+ * refresh is one connector run: from the head, capped at the refresh's
+ * start, reading until the offset stops moving. Each read is a step, and
+ * every step is recorded (where it ended, how many records), also a step
+ * that read nothing, such as an empty metrics window; a step that read
+ * records is published as a batch file. Published batches never change;
+ * the list only grows.
  *
- * Batches read on demand from an offset that is not listed (ad hoc) live
- * apart, in _adhoc/, and are never listed.
+ * Identity: a chain belongs to its source (the cache's source directory)
+ * and its object's directory name, and lives in
+ * cache_root/chains/<object>/{changes,deletes}. Options never restart it:
+ * each refresh goes on from the head with the options in effect, and a
+ * change is logged at open. Starting over is explicit: full_refresh at open
+ * starts a new epoch, whose tokens never reuse a name of an earlier one and
+ * sort after them all (token.h). State, steps and batches survive a
+ * remount and a crash (chainstate.h), and a chain version 1 left under the
+ * options' directory is adopted.
  *
- * A chain borrows the HTTP client, table description and options it is
- * given; they must outlive it. All functions are thread-safe.
+ * Offsets that are not listed are read on demand (adhoc.h), capped at the
+ * cap of the last refresh (persisted; the first on-demand read of a chain
+ * never refreshed sets it), so following _next from any token converges.
+ *
+ * A chain borrows the HTTP client, table description, options and status
+ * it is given; they must outlive it. All functions are thread-safe.
  */
 #ifndef LF_CHAIN_H
 #define LF_CHAIN_H
 
 #include <pthread.h>
 #include <stdint.h>
+#include <sys/stat.h>
 
+#include "adhoc.h"
 #include "cache.h"
+#include "chainstate.h"
 #include "common/buf.h"
 #include "source.h"
 #include "status.h"
 
-struct adhoc;
-
-struct chain {
-	struct http_client *http;     /* borrowed */
+struct chain_config {
+	struct http_client *http;      /* borrowed */
 	const struct table_info *info; /* borrowed */
 	const struct table_opts *opts; /* borrowed */
-	int deletes;                  /* reads deleted_records */
-	long refresh;                 /* seconds between refreshes */
-	long adhoc_ttl;               /* seconds an ad hoc batch is kept */
-	char *dir;                    /* cache directory of the batches */
-	struct cache *cache;          /* borrowed, for ad hoc entries */
-	char *cache_rel;              /* dir relative to the cache root */
+	const char *object;	       /* the object's directory name */
+	int deletes;		       /* deletes/ (deleted_records) */
+	long refresh;		       /* seconds between refreshes */
+	long adhoc_ttl;	       /* seconds an unused on-demand batch stays */
+	int full_refresh;      /* start a new epoch at open */
+	struct status *status; /* where fetches show, or NULL */
+};
+
+struct chain {
+	struct chain_config cfg; /* its object string is the chain's copy */
+	char *label;		 /* "orders/changes", for messages */
+	char *dir;		 /* the chain's directory */
 
 	pthread_mutex_t lock;
 	pthread_cond_t changed;
-	int busy;                     /* a refresh is running */
-	char **tokens;                /* published batches, ascending */
+	int busy;      /* a refresh is running */
+	char **tokens; /* published batches, ascending */
 	size_t ntokens, cap;
-	char *head;                   /* where the next batch starts; NULL: start */
-	int64_t refreshed_at;         /* start of the last refresh, us; 0: never */
-	long delivered;               /* records published (num_rows budget) */
-	struct adhoc *adhoc;          /* batches read on demand */
+	struct chain_state st; /* saved under lock; the head is written only
+				  by the refresher */
+	int64_t refreshed_at;  /* start of the last refresh here, us; 0: none */
+	struct adhoc_table adhoc;      /* batches read on demand */
 	struct read_progress progress; /* of the refresh running, for status */
-	struct status *status;        /* borrowed: where refreshes show */
-	const char *label;            /* borrowed: the object, for status */
-	unsigned long refreshes;      /* listings that ran the connector */
-	unsigned long listings;       /* listings in all */
+	unsigned long refreshes;       /* listings that ran the connector */
+	unsigned long listings;	       /* listings in all */
 };
 
 /*
- * Opens the chain stored in cache_root/rel (creating it), loading the
- * batches and head a previous mount left. Returns 0 or -errno.
+ * Opens the chain of cfg->object in the cache (creating it, or adopting a
+ * version 1 chain), loads its state, starts a new epoch when
+ * cfg->full_refresh says so, logs option changes and repairs what a crash
+ * left. Returns 0 or -errno (logged).
  */
-int chain_open(struct chain *ch, struct cache *cache, const char *rel,
-	       struct http_client *http, const struct table_info *info,
-	       const struct table_opts *opts, int deletes, long refresh,
-	       long adhoc_ttl);
+int chain_open(struct chain *ch, struct cache *cache,
+	       const struct chain_config *cfg);
 void chain_close(struct chain *ch);
 
 /*
@@ -81,21 +97,37 @@ int chain_refresh(struct chain *ch);
  */
 int chain_tokens(struct chain *ch, char ***out);
 
-/* Appends the head as {"offset": ..., "token": ...} and a newline. */
+/* Appends the head as {"offset": ..., "token": ..., "epoch": N} and a
+ * newline. */
 int chain_head_json(struct chain *ch, struct buf *out);
 
-/*
- * Finds the batch named token: a published one, or one read on demand from
- * that offset now (kept for adhoc_ttl). Sets *path to a malloc'd path of
- * its file and *published. Returns 0, -ENOENT for a name that is not a
- * token, or -EIO.
- */
-int chain_batch(struct chain *ch, const char *token, char **path,
-		int *published);
+/* The listings served and those that ran the connector. */
+void chain_counts(struct chain *ch, unsigned long *listings,
+		  unsigned long *refreshes);
+
+/* An open batch, from chain_batch_open() to chain_batch_close(). */
+struct chain_batch {
+	int fd;		     /* its file; -1: a step that read nothing */
+	int published;	     /* a listed batch: its bytes never change */
+	struct adhoc *adhoc; /* the on-demand entry it holds open, or NULL */
+};
 
 /*
- * Appends where the batch named token ended, in the shape of the head
- * (reading the batch first if needed). Returns 0, -ENOENT or -EIO.
+ * Stats the batch named token: a published file, a recorded step that read
+ * nothing (size 0), or one read on demand (fetched first when needed).
+ * Returns 0, -ENOENT for a name that is not a token of the chain's epoch,
+ * or -errno.
+ */
+int chain_batch_stat(struct chain *ch, const char *token, struct stat *st);
+/* Opens it for reading: the bytes stay what the handle first saw. */
+int chain_batch_open(struct chain *ch, const char *token,
+		     struct chain_batch *b);
+void chain_batch_close(struct chain *ch, struct chain_batch *b);
+
+/*
+ * Appends where the batch named token ended, in the shape of the head: from
+ * the step's record, or from the very fetch its on-demand file holds.
+ * Returns 0, -ENOENT or -errno.
  */
 int chain_batch_end_json(struct chain *ch, const char *token, struct buf *out);
 

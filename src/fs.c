@@ -62,6 +62,8 @@ struct handle {
 	struct centry *entry;         /* counted open on it, or NULL */
 	const struct memfile *mem;    /* in-memory file, or NULL */
 	struct memfile own;           /* content made at open (_offset) */
+	struct chain *chain;          /* a batch's chain, or NULL */
+	struct chain_batch batch;     /* the batch held open (its fd is fd) */
 };
 
 static struct mount *fs_mount(void)
@@ -182,18 +184,18 @@ static int node_generate(struct node *n, struct buf *out)
 	return rc == -ENOENT || rc == -ENOMEM ? rc : rc ? -EIO : 0;
 }
 
-/* Stats the file of batch <token>, reading it first when it is ad hoc. */
+/* What a batch's failure reads as: its own errno, or an I/O error. */
+static int batch_errno(int rc)
+{
+	if (rc == -ENOENT || rc == -ENOMEM || rc == -ENOSPC)
+		return rc;
+	return rc ? -EIO : 0;
+}
+
+/* Stats batch <token>, reading it first when it is read on demand. */
 static int batch_stat(struct node *n, struct stat *cst)
 {
-	int published, rc;
-	char *path;
-
-	rc = chain_batch(n->chain, n->token, &path, &published);
-	if (rc)
-		return rc == -ENOENT || rc == -ENOMEM ? rc : -EIO;
-	rc = stat(path, cst) ? -errno : 0;
-	free(path);
-	return rc;
+	return batch_errno(chain_batch_stat(n->chain, n->token, cst));
 }
 
 static void fill_times(struct stat *st, int64_t us)
@@ -202,6 +204,27 @@ static void fill_times(struct stat *st, int64_t us)
 	st->st_mtim.tv_nsec = (long)(us % 1000000) * 1000;
 	st->st_atim = st->st_mtim;
 	st->st_ctim = st->st_mtim;
+}
+
+/*
+ * fstat of an open file: the size of the bytes that very handle reads
+ * (its file, even if made again since, or the content it holds).
+ */
+static int handle_stat(struct handle *h, struct stat *st)
+{
+	struct stat cst;
+
+	if (h->fd < 0) {
+		st->st_size = h->mem ? (off_t)h->mem->len : 0;
+		return 0;
+	}
+	if (fstat(h->fd, &cst))
+		return -EIO;
+	st->st_size = cst.st_size;
+	st->st_blocks = cst.st_blocks;
+	st->st_mtim = cst.st_mtim;
+	st->st_ctim = cst.st_mtim;
+	return 0;
 }
 
 static int fs_getattr(const char *path, struct stat *st,
@@ -226,29 +249,10 @@ static int fs_getattr(const char *path, struct stat *st,
 	}
 	st->st_mode = S_IFREG | 0444;
 	st->st_nlink = 1;
-	if (fi && e) {
-		/* fstat of an open file: the size of the bytes that handle
-		 * reads, even if the file was made again since. */
-		struct handle *h = (struct handle *)(uintptr_t)fi->fh;
-
-		if (h->fd >= 0 && fstat(h->fd, &cst) == 0) {
-			st->st_size = cst.st_size;
-			st->st_blocks = cst.st_blocks;
-			st->st_mtim = cst.st_mtim;
-			st->st_ctim = cst.st_mtim;
-			return 0;
-		}
-	}
+	if (fi)
+		return handle_stat((struct handle *)(uintptr_t)fi->fh, st);
 	if (mem) {
 		st->st_size = (off_t)mem->len;
-		return 0;
-	}
-	if (fi && (n.kind == NODE_OFFSET || n.kind == NODE_NEXT ||
-		   n.kind == NODE_STATUS)) {
-		/* fstat: the content this handle made at open */
-		struct handle *h = (struct handle *)(uintptr_t)fi->fh;
-
-		st->st_size = (off_t)h->own.len;
 		return 0;
 	}
 	if (n.kind == NODE_OFFSET || n.kind == NODE_NEXT || n.kind == NODE_STATUS) {
@@ -349,24 +353,24 @@ static int open_generated(struct node *n, struct handle *h)
 	return rc;
 }
 
-/* Opens a batch's file: published ones never change, so the kernel may
- * keep their pages; ad hoc ones may be read again later. */
+/* Opens a batch: published ones never change, so the kernel may keep
+ * their pages; one read on demand may be read again later. A step that
+ * read nothing reads as an empty file. */
 static int open_batch(struct node *n, struct handle *h, int *keep_cache,
 		      int *direct_io)
 {
-	int published, rc;
-	char *path;
+	int rc = chain_batch_open(n->chain, n->token, &h->batch);
 
-	rc = chain_batch(n->chain, n->token, &path, &published);
 	if (rc)
-		return rc == -ENOENT || rc == -ENOMEM ? rc : -EIO;
-	h->fd = open(path, O_RDONLY | O_CLOEXEC);
-	rc = h->fd < 0 ? -errno : 0;
-	free(path);
-	*keep_cache = published;
-	/* An ad hoc batch may be read again later: bypass the page cache. */
-	*direct_io = !published;
-	return rc;
+		return batch_errno(rc);
+	h->chain = n->chain;
+	h->fd = h->batch.fd;
+	if (h->fd < 0)
+		h->mem = &h->own; /* empty */
+	*keep_cache = h->batch.published;
+	/* Read on demand: may be fetched again later; bypass the page cache. */
+	*direct_io = !h->batch.published;
+	return 0;
 }
 
 static int fs_open(const char *path, struct fuse_file_info *fi)
@@ -463,7 +467,9 @@ static int fs_release(const char *path, struct fuse_file_info *fi)
 {
 	struct handle *h = (struct handle *)(uintptr_t)fi->fh;
 
-	if (h->fd >= 0)
+	if (h->chain)
+		chain_batch_close(h->chain, &h->batch); /* closes fd */
+	else if (h->fd >= 0)
 		close(h->fd);
 	if (h->entry)
 		centry_close(h->entry);

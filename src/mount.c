@@ -16,32 +16,6 @@
 #include "log.h"
 #include "tableopts.h"
 
-/* Adds the options that apply to the table, with their effective values. */
-static void add_options(struct json_object *obj, const struct table_info *t,
-			const struct table_opts *o)
-{
-	const struct table_option *opts;
-	size_t n;
-
-	opts = connector_options(&n);
-	for (size_t i = 0; i < n; i++) {
-		const char *base = (const char *)o + opts[i].offset;
-		struct json_object *v = NULL;
-
-		if (!option_applies(&opts[i], t->name, t->ingestion))
-			continue;
-		if (opts[i].kind == OPTION_LONG) {
-			long value = *(const long *)base;
-
-			/* 0 is how an unset cap (num_rows) is kept */
-			v = value ? json_object_new_int64(value) : NULL;
-		} else if (*(char *const *)base) {
-			v = json_object_new_string(*(char *const *)base);
-		}
-		json_object_object_add(obj, opts[i].name, v);
-	}
-}
-
 static struct json_object *string_array(char **items, size_t n)
 {
 	struct json_object *a = json_object_new_array();
@@ -107,7 +81,7 @@ static int build_metadata(struct object *o)
 	json_object_object_add(obj, "ingestion_type",
 			       json_object_new_string(ingestion_name(t->ingestion)));
 	json_object_object_add(obj, "hidden", json_object_new_boolean(t->hidden));
-	add_options(opts, t, &o->opts);
+	option_values_json(opts, t->name, t->ingestion, &o->opts);
 	json_object_object_add(obj, "options", opts);
 	add_spec_fields(obj, o);
 	return memfile_from_json(&o->metadata, obj);
@@ -128,13 +102,14 @@ static int build_schema(struct object *o)
 }
 
 /* Produces snapshot.jsonl: every record, read now. */
-static int produce_jsonl(void *arg, FILE *out)
+static int produce_jsonl(void *arg, FILE *out, int64_t version, char **meta)
 {
 	struct object *o = arg;
 	struct read_progress progress = { 0, 0 };
 	struct activity act;
 	int rc;
 
+	(void)version, (void)meta;
 	status_begin(&o->m->status, &act, o->dir, "snapshot.jsonl", &progress);
 	rc = source_snapshot(o->m->http, o->info, &o->opts, isotime_now_us(), out,
 			     &progress);
@@ -146,13 +121,14 @@ static int produce_jsonl(void *arg, FILE *out)
 }
 
 /* Produces snapshot.csv from the cached snapshot.jsonl. */
-static int produce_csv(void *arg, FILE *out)
+static int produce_csv(void *arg, FILE *out, int64_t version, char **meta)
 {
 	struct object *o = arg;
 	FILE *in = fopen(o->jsonl.path, "r");
 	struct activity act;
 	int rc;
 
+	(void)version, (void)meta;
 	if (!in) {
 		rc = -errno;
 		lf_err("%s: cannot read %s: %s", o->dir, o->jsonl.path, strerror(errno));
@@ -196,28 +172,38 @@ static int copy_opts(struct table_opts *dst, const struct table_opts *src)
 	return 0;
 }
 
-/* Opens changes/ and deletes/ where the ingestion type has them. */
-static int open_chains(struct mount *m, struct object *o, const char *key)
+/* Whether the full_refresh option names the object. */
+static int full_refresh_of(const struct options *opt, const char *dir)
 {
-	char rel[400];
+	for (size_t i = 0; i < opt->nfull_refresh; i++) {
+		if (!strcmp(opt->full_refresh[i], dir))
+			return 1;
+	}
+	return 0;
+}
+
+/* Opens changes/ and deletes/ where the ingestion type has them. */
+static int open_chains(struct mount *m, struct object *o)
+{
+	struct chain_config cfg = {
+	    .http = m->http,
+	    .info = o->info,
+	    .opts = &o->opts,
+	    .object = o->dir,
+	    .refresh = m->opt->refresh,
+	    .adhoc_ttl = m->opt->snapshot_ttl,
+	    .full_refresh = full_refresh_of(m->opt, o->dir),
+	    .status = &m->status,
+	};
 	int rc = 0;
 
 	o->has_changes = o->info->ingestion != INGEST_SNAPSHOT;
 	o->has_deletes = o->info->ingestion == INGEST_CDC_WITH_DELETES;
-	if (o->has_changes) {
-		snprintf(rel, sizeof(rel), "%s/changes", key);
-		rc = chain_open(&o->changes, m->cache, rel, m->http, o->info,
-				&o->opts, 0, m->opt->refresh, m->opt->snapshot_ttl);
-		o->changes.status = &m->status;
-		o->changes.label = o->dir;
-	}
-	if (rc == 0 && o->has_deletes) {
-		snprintf(rel, sizeof(rel), "%s/deletes", key);
-		rc = chain_open(&o->deletes, m->cache, rel, m->http, o->info,
-				&o->opts, 1, m->opt->refresh, m->opt->snapshot_ttl);
-		o->deletes.status = &m->status;
-		o->deletes.label = o->dir;
-	}
+	if (o->has_changes)
+		rc = chain_open(&o->changes, m->cache, &cfg);
+	cfg.deletes = 1;
+	if (rc == 0 && o->has_deletes)
+		rc = chain_open(&o->deletes, m->cache, &cfg);
 	return rc;
 }
 
@@ -245,7 +231,7 @@ static int object_init(struct mount *m, struct object *o,
 		rc = centry_init(&o->csv, m->cache, key, "snapshot.csv", -1,
 				 &o->jsonl, produce_csv, o);
 	if (!rc)
-		rc = open_chains(m, o, key);
+		rc = open_chains(m, o);
 	return rc;
 }
 
@@ -437,6 +423,56 @@ static int make_objects(struct mount *m, char **names, struct table_info **infos
 	return 0;
 }
 
+/* The ingestion type of the object mounted as dir, or -1 if none is. */
+static int ingestion_of(struct mount *m, char **names,
+			struct table_info **infos, const char *dir)
+{
+	const struct spec *sp = m->opt->spec;
+	const char *table = NULL;
+
+	for (size_t i = 0; sp && i < sp->ntables; i++) {
+		if (!strcmp(sp->tables[i].dir, dir))
+			table = sp->tables[i].source_table;
+	}
+	if (!sp)
+		table = dir;
+	for (size_t i = 0; table && names[i]; i++) {
+		if (!strcmp(names[i], table))
+			return (int)infos[i]->ingestion;
+	}
+	return -1;
+}
+
+/*
+ * Checks that full_refresh names objects that are mounted and have
+ * changes/, before any chain starts over. Returns 0 or 2 (message printed).
+ */
+static int check_full_refresh(struct mount *m, char **names,
+			      struct table_info **infos)
+{
+	for (size_t i = 0; i < m->opt->nfull_refresh; i++) {
+		const char *dir = m->opt->full_refresh[i];
+		int in = ingestion_of(m, names, infos, dir);
+
+		if (in < 0) {
+			fprintf(stderr,
+				"lakeflowfs: full_refresh: no object '%s' is "
+				"mounted (cat MOUNT/tables lists them)\n",
+				dir);
+			return 2;
+		}
+		if (in == INGEST_SNAPSHOT) {
+			fprintf(
+			    stderr,
+			    "lakeflowfs: full_refresh: '%s' has no changes/: "
+			    "it is read as a whole (snapshot)\n",
+			    dir);
+			return 2;
+		}
+	}
+	return 0;
+}
+
 /* Lists and describes the source, checks the spec, makes the objects. */
 static int discover(struct mount *m)
 {
@@ -452,6 +488,8 @@ static int discover(struct mount *m)
 	rc = describe_all(m, names, &infos);
 	if (rc == 0 && m->opt->spec)
 		rc = check_spec(m, names, infos);
+	if (rc == 0)
+		rc = check_full_refresh(m, names, infos);
 	if (rc == 0)
 		rc = make_objects(m, names, infos);
 	for (size_t i = 0; infos && names[i]; i++)
@@ -529,10 +567,11 @@ static void add_centry(struct centry *e, unsigned long *hits,
 static void add_chain(struct chain *ch, unsigned long *hits,
 		      unsigned long *misses)
 {
-	pthread_mutex_lock(&ch->lock);
-	*hits += ch->listings - ch->refreshes;
-	*misses += ch->refreshes;
-	pthread_mutex_unlock(&ch->lock);
+	unsigned long listings, refreshes;
+
+	chain_counts(ch, &listings, &refreshes);
+	*hits += listings - refreshes;
+	*misses += refreshes;
 }
 
 /* Requests for data files and listings served from the cache (hits) or

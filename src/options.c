@@ -39,6 +39,7 @@ static const struct fuse_opt option_spec[] = {
 	OPTION("refresh=%s", refresh_s),
 	OPTION("parallel=%s", parallel_s),
 	OPTION("spec=%s", spec_file),
+	OPTION("full_refresh=%s", full_refresh_s),
 	OPTION("password=%s", password),
 	OPTION("insecure", insecure),
 	OPTION("debug", debug),
@@ -69,9 +70,12 @@ void options_usage(FILE *out)
 	      "    -o refresh=TIME        least time between two refreshes of a changes/\n"
 	      "                           or deletes/ listing (default 30s; 0: every listing)\n"
 	      "    -o parallel=N          page requests in flight per read (default 8)\n"
+	      "    -o full_refresh=NAME[:NAME...]  start the changes/ and deletes/ of\n"
+	      "                           these objects over, in a new epoch (at every\n"
+	      "                           mount that has it: not for fstab)\n"
 	      "    -o insecure            do not verify TLS certificates (not advised)\n"
 	      "    -o debug               log every request and decision\n"
-	      "TIME is seconds, or a number with a unit: 90s, 5m, 2h, 1d.\n"
+	      "TIME is seconds, or a number with a unit: 90s, 5m, 2h, 1d; at most 3650d.\n"
 	      "The password may also come from the LAKEFLOWFS_PASSWORD environment\n"
 	      "variable, the user from LAKEFLOWFS_USERNAME.\n",
 	      out);
@@ -153,7 +157,8 @@ int parse_duration(const char *s, long *out)
 			break;
 		}
 	}
-	if (parse_long(num, 0, LONG_MAX / 86400, &v))
+	/* Bounded so that microseconds of it fit anywhere (int64_t). */
+	if (parse_long(num, 0, DURATION_MAX / mult, &v))
 		return -EINVAL;
 	*out = v * mult;
 	return 0;
@@ -354,6 +359,16 @@ static int check_url(char *url)
 	return 0;
 }
 
+/* Says that an option's value is not a duration it takes. Returns -1. */
+static int bad_duration(const char *name, const char *value)
+{
+	fprintf(stderr,
+		"lakeflowfs: %s: '%s' is not a duration from 0 to %ldd "
+		"(seconds, or a number with s, m, h or d)\n",
+		name, value, DURATION_MAX / 86400);
+	return -1;
+}
+
 /* Validates the numeric options and applies their defaults. */
 static int resolve_numbers(struct options *o)
 {
@@ -364,11 +379,8 @@ static int resolve_numbers(struct options *o)
 	o->retries = DEFAULT_RETRIES;
 	o->refresh = DEFAULT_REFRESH;
 	o->parallel = DEFAULT_PARALLEL;
-	if (o->refresh_s && parse_duration(o->refresh_s, &o->refresh)) {
-		fprintf(stderr, "lakeflowfs: refresh: '%s' is not a duration "
-			"(seconds, or a number with s, m, h or d)\n", o->refresh_s);
-		return -1;
-	}
+	if (o->refresh_s && parse_duration(o->refresh_s, &o->refresh))
+		return bad_duration("refresh", o->refresh_s);
 	if (o->parallel_s) {
 		if (parse_long(o->parallel_s, 1, 64, &v)) {
 			fprintf(stderr, "lakeflowfs: parallel: '%s' is not a whole number "
@@ -377,11 +389,9 @@ static int resolve_numbers(struct options *o)
 		}
 		o->parallel = (int)v;
 	}
-	if (o->snapshot_ttl_s && parse_duration(o->snapshot_ttl_s, &o->snapshot_ttl)) {
-		fprintf(stderr, "lakeflowfs: snapshot_ttl: '%s' is not a duration "
-			"(seconds, or a number with s, m, h or d)\n", o->snapshot_ttl_s);
-		return -1;
-	}
+	if (o->snapshot_ttl_s &&
+	    parse_duration(o->snapshot_ttl_s, &o->snapshot_ttl))
+		return bad_duration("snapshot_ttl", o->snapshot_ttl_s);
 	if (o->timeout_s && (parse_duration(o->timeout_s, &o->timeout) ||
 			     o->timeout < 1 || o->timeout > 86400)) {
 		fprintf(stderr, "lakeflowfs: timeout: '%s' is not a duration between "
@@ -442,6 +452,38 @@ static int resolve_source(struct options *o)
 	return o->url ? 0 : set_string(&o->url, o->source) ? -1 : 0;
 }
 
+/* Splits full_refresh=NAME[:NAME...] into its names (checked at mount). */
+static int resolve_full_refresh(struct options *o)
+{
+	char *list, *name, *save = NULL;
+	size_t n = 1;
+
+	if (!o->full_refresh_s)
+		return 0;
+	for (const char *p = o->full_refresh_s; *p; p++)
+		n += *p == ':';
+	list = strdup(o->full_refresh_s);
+	o->full_refresh = calloc(n + 1, sizeof(*o->full_refresh));
+	if (!list || !o->full_refresh) {
+		free(list);
+		return -1;
+	}
+	for (name = strtok_r(list, ":", &save); name;
+	     name = strtok_r(NULL, ":", &save)) {
+		if (!(o->full_refresh[o->nfull_refresh] = strdup(name)))
+			break;
+		o->nfull_refresh++;
+	}
+	free(list);
+	if (o->nfull_refresh == n) /* no empty name, nothing lost */
+		return 0;
+	fprintf(stderr,
+		"lakeflowfs: full_refresh: '%s' is not a list of object "
+		"names separated by ':' (e.g. full_refresh=orders:events)\n",
+		o->full_refresh_s);
+	return -1;
+}
+
 static int load_spec(struct options *o)
 {
 	char err[512];
@@ -467,6 +509,8 @@ int options_resolve(struct options *o, int *builtin)
 		return -1;
 	if (o->spec_file && load_spec(o))
 		return -1;
+	if (resolve_full_refresh(o))
+		return -1;
 	if (*builtin && !o->allow_list && set_string(&o->allow_list, "num_rows"))
 		return -1;
 	if (o->insecure)
@@ -480,9 +524,9 @@ void options_free(struct options *o)
 	char **strings[] = { &o->url, &o->username, &o->password_file,
 			     &o->connection, &o->cache_dir, &o->snapshot_ttl_s,
 			     &o->timeout_s, &o->retries_s, &o->refresh_s,
-			     &o->parallel_s, &o->spec_file, &o->password,
-			     &o->secret, &o->allow_list, &o->mountpoint,
-			     &o->source };
+			     &o->parallel_s, &o->spec_file, &o->full_refresh_s,
+			     &o->password, &o->secret, &o->allow_list,
+			     &o->mountpoint, &o->source };
 
 	for (size_t i = 0; i < sizeof(strings) / sizeof(strings[0]); i++) {
 		if (*strings[i] == o->secret && o->secret)
@@ -490,6 +534,11 @@ void options_free(struct options *o)
 		free(*strings[i]);
 		*strings[i] = NULL;
 	}
+	for (size_t i = 0; i < o->nfull_refresh; i++)
+		free(o->full_refresh[i]);
+	free(o->full_refresh);
+	o->full_refresh = NULL;
+	o->nfull_refresh = 0;
 	table_opts_free(&o->table);
 	spec_free(o->spec);
 	o->spec = NULL;

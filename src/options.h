@@ -29,6 +29,7 @@ struct options {
 	char *refresh_s;
 	char *parallel_s;
 	char *spec_file;
+	char *full_refresh_s;
 	char *password;    /* set only to refuse it with a clear message */
 	char *source;      /* SOURCE before MOUNTPOINT (mount -t fuse.lakeflowfs) */
 	char *mountpoint;  /* handed back to libfuse by options_parse */
@@ -46,6 +47,8 @@ struct options {
 	long refresh;      /* seconds between refreshes of changes/ */
 	int parallel;      /* page requests in flight per read */
 	struct spec *spec; /* the pipeline spec, or NULL */
+	char **full_refresh; /* object names whose chains start over */
+	size_t nfull_refresh;
 	struct table_opts table; /* options applied to every table */
 };
 
@@ -68,9 +71,13 @@ int options_parse_connection_json(const char *json, const char *name,
 /* Prints lakeflowfs's own options for --help. */
 void options_usage(FILE *out);
 
+/* The longest duration any TIME option takes: 3650 days, in seconds. */
+#define DURATION_MAX (3650L * 86400)
+
 /*
  * Parses a duration: a non-negative integer of seconds with an optional
- * unit suffix s, m, h or d. Returns 0 or -EINVAL.
+ * unit suffix s, m, h or d, at most DURATION_MAX seconds. Returns 0 or
+ * -EINVAL.
  */
 int parse_duration(const char *s, long *out);
 /* Parses a decimal integer in [min, max]. Returns 0 or -EINVAL. */

@@ -94,7 +94,7 @@ static int parse_positive(const char *s, long *out)
 int option_set(const struct table_option *opt, const char *value,
 	       struct table_opts *o, char *err, size_t errlen)
 {
-	char *base = (char *)o + opt->offset, *copy;
+	char *base = (char *)o + opt->offset, *copy, canon[ISOTIME_SIZE];
 	int64_t us;
 
 	if (opt->kind == OPTION_LONG) {
@@ -109,16 +109,42 @@ int option_set(const struct table_option *opt, const char *value,
 		return option_error(err, errlen, "option '%s' must not be empty",
 			    opt->name);
 	if (opt->kind == OPTION_TIMESTAMP && isotime_parse(value, &us))
-		return option_error(err, errlen,
-			    "option '%s' must be a timestamp like "
-			    "2026-11-21T21:26:15.123456+00:00, not '%s'",
-			    opt->name, value);
-	copy = strdup(value);
+		return option_error(
+		    err, errlen,
+		    "option '%s' must be an ISO 8601 timestamp like "
+		    "2026-11-21T21:26:15.123456+00:00, 2026-11-21T21:26 "
+		    "or 2026-11-21, not '%s'",
+		    opt->name, value);
+	/* Kept in the API's form, which is also what is sent as since. */
+	if (opt->kind == OPTION_TIMESTAMP)
+		isotime_format(us, canon);
+	copy = strdup(opt->kind == OPTION_TIMESTAMP ? canon : value);
 	if (!copy)
 		return -ENOMEM;
 	free(*(char **)(void *)base);
 	*(char **)(void *)base = copy;
 	return 0;
+}
+
+void option_values_json(struct json_object *obj, const char *table,
+			enum ingestion in, const struct table_opts *o)
+{
+	for (size_t i = 0; i < NOPTIONS; i++) {
+		const char *base = (const char *)o + options[i].offset;
+		struct json_object *v = NULL;
+
+		if (!option_applies(&options[i], table, in))
+			continue;
+		if (options[i].kind == OPTION_LONG) {
+			long value = *(const long *)base;
+
+			/* 0 is how an unset cap (num_rows) is kept */
+			v = value ? json_object_new_int64(value) : NULL;
+		} else if (*(char *const *)base) {
+			v = json_object_new_string(*(char *const *)base);
+		}
+		json_object_object_add(obj, options[i].name, v);
+	}
 }
 
 int option_allowed(const char *allow_list, const char *name)

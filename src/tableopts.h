@@ -10,12 +10,15 @@
 
 #include <stddef.h>
 
+#include <json-c/json.h>
+
 #include "source.h"
 
 enum option_kind {
 	OPTION_LONG,	  /* an integer from 1 to OPTION_LONG_MAX */
 	OPTION_STRING,	  /* a non-empty string */
-	OPTION_TIMESTAMP, /* a timestamp isotime_parse() accepts */
+	OPTION_TIMESTAMP, /* a timestamp isotime_parse() accepts, kept in the
+			     API's form (isotime_format()) */
 };
 
 #define OPTION_LONG_MAX 1000000000L
@@ -59,6 +62,13 @@ int option_set(const struct table_option *opt, const char *value,
  */
 int option_error(char *err, size_t errlen, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/*
+ * Adds to obj (a JSON object) each option that applies to the table, with
+ * its value in o: a number, a string, or null when unset (a num_rows of 0).
+ */
+void option_values_json(struct json_object *obj, const char *table,
+			enum ingestion in, const struct table_opts *o);
 
 /* Whether name is in a comma-separated list (spaces around names ignored). */
 int option_allowed(const char *allow_list, const char *name);

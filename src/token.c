@@ -75,7 +75,7 @@ static int encode_hex(const char *cursor, char *out, size_t len)
 	static const char digits[] = "0123456789abcdef";
 	size_t n = strlen(cursor), i;
 
-	if (1 + 2 * n > TOKEN_MAX || 1 + 2 * n >= len)
+	if (1 + 2 * n > TOKEN_BODY_MAX || 1 + 2 * n >= len)
 		return -ENAMETOOLONG;
 	out[0] = 'x';
 	for (i = 0; i < n; i++) {
@@ -86,7 +86,8 @@ static int encode_hex(const char *cursor, char *out, size_t len)
 	return 0;
 }
 
-int token_encode(const char *cursor, char *out, size_t len)
+/* The body: the offset's own token, as in epoch 1. */
+static int encode_body(const char *cursor, char *out, size_t len)
 {
 	/* The readable forms: sizeof(shape) counts the terminator. */
 	if (!cursor) {
@@ -114,6 +115,19 @@ int token_encode(const char *cursor, char *out, size_t len)
 	return encode_hex(cursor, out, len);
 }
 
+int token_encode(unsigned epoch, const char *cursor, char *out, size_t len)
+{
+	if (epoch < 1 || epoch > TOKEN_EPOCH_MAX)
+		return -EINVAL;
+	if (epoch == 1)
+		return encode_body(cursor, out, len);
+	if (len <= TOKEN_EPOCH_LEN)
+		return -ENAMETOOLONG;
+	snprintf(out, len, "y%06u-", epoch);
+	return encode_body(cursor, out + TOKEN_EPOCH_LEN,
+			   len - TOKEN_EPOCH_LEN);
+}
+
 /* ------------------------------------------------------------ decode --- */
 
 static int hex_value(char c)
@@ -131,7 +145,7 @@ static int decode_hex(const char *hex, char **cursor)
 	size_t n = strlen(hex), i;
 	char *s;
 
-	if (n == 0 || n % 2 || 1 + n > TOKEN_MAX)
+	if (n == 0 || n % 2 || 1 + n > TOKEN_BODY_MAX)
 		return -EINVAL;
 	s = malloc(n / 2 + 1);
 	if (!s)
@@ -177,11 +191,8 @@ static int decode_date(const char *t, char **cursor)
 	return *cursor ? 0 : -ENOMEM;
 }
 
-int token_decode(const char *token, char **cursor)
+static int decode_body(const char *token, char **cursor)
 {
-	*cursor = NULL;
-	if (!token)
-		return -EINVAL;
 	if (!strcmp(token, TOKEN_START))
 		return 0;
 	if (token[0] == 'x')
@@ -191,6 +202,39 @@ int token_decode(const char *token, char **cursor)
 	if (has_shape(token, DATE_TOKEN_SHAPE))
 		return decode_date(token, cursor);
 	return -EINVAL;
+}
+
+/* "y" + six digits + "-": an epoch from 2 on (epoch 1 has no prefix). */
+static int decode_epoch(const char *token, unsigned *epoch)
+{
+	unsigned e = 0;
+
+	if (token[0] != 'y' || token[TOKEN_EPOCH_LEN - 1] != '-')
+		return -EINVAL;
+	for (int i = 1; i < TOKEN_EPOCH_LEN - 1; i++) {
+		if (!isdigit((unsigned char)token[i]))
+			return -EINVAL;
+		e = e * 10 + (unsigned)(token[i] - '0');
+	}
+	if (e < 2)
+		return -EINVAL;
+	*epoch = e;
+	return 0;
+}
+
+int token_decode(const char *token, unsigned *epoch, char **cursor)
+{
+	*cursor = NULL;
+	*epoch = 1;
+	if (!token)
+		return -EINVAL;
+	if (token[0] == 'y') {
+		if (strnlen(token, TOKEN_EPOCH_LEN) < TOKEN_EPOCH_LEN ||
+		    decode_epoch(token, epoch))
+			return -EINVAL;
+		token += TOKEN_EPOCH_LEN;
+	}
+	return decode_body(token, cursor);
 }
 
 /* ------------------------------------------------------------ offsets --- */
@@ -213,8 +257,7 @@ int offset_json(const char *cursor, struct buf *out)
 	return rc;
 }
 
-/* Parses all of json (surrounding white space allowed) into *obj. */
-static int parse_whole(const char *json, struct json_object **obj)
+int json_parse_strict(const char *json, struct json_object **obj)
 {
 	struct json_tokener *tok = json_tokener_new();
 	size_t len = strlen(json), end;
@@ -240,16 +283,13 @@ static int parse_whole(const char *json, struct json_object **obj)
 	return rc;
 }
 
-int offset_parse(const char *json, char **cursor)
+int offset_from_json(struct json_object *obj, char **cursor)
 {
-	struct json_object *obj = NULL, *v;
-	int rc;
+	struct json_object *v;
 
 	*cursor = NULL;
-	rc = parse_whole(json, &obj);
-	if (rc || !obj)
-		return rc; /* null: the start */
-	rc = -EINVAL;
+	if (!obj)
+		return 0; /* null: the start */
 	if (json_object_is_type(obj, json_type_object) &&
 	    json_object_object_length(obj) == 1 &&
 	    json_object_object_get_ex(obj, "cursor", &v) &&
@@ -258,8 +298,20 @@ int offset_parse(const char *json, char **cursor)
 	    strlen(json_object_get_string(v)) ==
 		(size_t)json_object_get_string_len(v)) {
 		*cursor = strdup(json_object_get_string(v));
-		rc = *cursor ? 0 : -ENOMEM;
+		return *cursor ? 0 : -ENOMEM;
 	}
+	return -EINVAL;
+}
+
+int offset_parse(const char *json, char **cursor)
+{
+	struct json_object *obj = NULL;
+	int rc;
+
+	*cursor = NULL;
+	rc = json_parse_strict(json, &obj);
+	if (rc == 0)
+		rc = offset_from_json(obj, cursor);
 	json_object_put(obj);
 	return rc;
 }

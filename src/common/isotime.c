@@ -4,6 +4,7 @@
  */
 #include "isotime.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -62,6 +63,8 @@ void isotime_format_date(int64_t us, char out[ISOTIME_SIZE])
 	memcpy(out, tmp, 11); /* "YYYY-MM-DD" and its NUL */
 }
 
+/* ------------------------------------------------------------ parsing --- */
+
 /* Reads exactly n decimal digits at *s, advancing it. */
 static int digits(const char **s, int n, int *out)
 {
@@ -77,28 +80,106 @@ static int digits(const char **s, int n, int *out)
 	return 0;
 }
 
-static int expect(const char **s, char c)
+/* Skips c at *s if it is there; returns whether it was. */
+static int skip(const char **s, char c)
 {
 	if (**s != c)
-		return -EINVAL;
+		return 0;
 	(*s)++;
+	return 1;
+}
+
+static int is_leap(int y)
+{
+	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+static int days_in_month(int y, int m)
+{
+	static const int days[] = {31, 28, 31, 30, 31, 30,
+				   31, 31, 30, 31, 30, 31};
+
+	return days[m - 1] + (m == 2 && is_leap(y));
+}
+
+/* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar. */
+static int64_t days_from_civil(int y, int m, int d)
+{
+	int64_t era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+/* The day of an ISO week date (week 1 holds January 4th), or -EINVAL. */
+static int week_day(int y, int week, int wday, int64_t *days)
+{
+	int64_t jan4 = days_from_civil(y, 1, 4);
+	int jan4_wday = (int)(((jan4 + 3) % 7 + 7) % 7) + 1; /* 1: Monday */
+	int64_t next = days_from_civil(y + 1, 1, 4);
+	int next_wday = (int)(((next + 3) % 7 + 7) % 7) + 1;
+	int64_t monday1 = jan4 - (jan4_wday - 1);
+	int weeks = (int)((next - (next_wday - 1) - monday1) / 7);
+
+	if (week < 1 || week > weeks || wday < 1 || wday > 7)
+		return -EINVAL;
+	*days = monday1 + (week - 1) * 7 + (wday - 1);
+	/* The last weeks of 9999 reach into a year of five digits. */
+	return *days > days_from_civil(9999, 12, 31) ? -EINVAL : 0;
+}
+
+/*
+ * The date: YYYY-MM-DD or YYYYMMDD, or an ISO week date YYYY-Www[-D] or
+ * YYYYWww[D]. Sets *days since the epoch.
+ */
+static int parse_date(const char **s, int64_t *days)
+{
+	int y, mo, d, wday = 1, dash;
+
+	if (digits(s, 4, &y) || y < 1)
+		return -EINVAL;
+	dash = skip(s, '-');
+	if (skip(s, 'W')) {
+		const char *p = *s + 2 + dash;
+
+		if (digits(s, 2, &mo))
+			return -EINVAL;
+		/* A day follows unless the digit after it makes "-HH", as
+		 * fromisoformat() decides: then '-' separates the time. */
+		if ((!dash || **s == '-') && isdigit((unsigned char)p[0]) &&
+		    !(dash && isdigit((unsigned char)p[1]))) {
+			*s = p;
+			wday = p[0] - '0';
+			(*s)++;
+		}
+		return week_day(y, mo, wday, days);
+	}
+	if (digits(s, 2, &mo) || skip(s, '-') != dash || digits(s, 2, &d) ||
+	    mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo))
+		return -EINVAL;
+	*days = days_from_civil(y, mo, d);
 	return 0;
 }
 
-/* Parses an optional ".ffffff" (1 to 6 digits) into microseconds. */
+/*
+ * A fraction after the seconds: '.' or ',' and one or more digits, read to
+ * the microsecond (digits past the sixth are dropped).
+ */
 static int parse_fraction(const char **s, long *frac)
 {
 	int n = 0;
 
 	*frac = 0;
-	if (**s != '.')
+	if (**s != '.' && **s != ',')
 		return 0;
 	(*s)++;
-	while (**s >= '0' && **s <= '9') {
+	for (; **s >= '0' && **s <= '9'; (*s)++, n++) {
 		if (n < 6)
 			*frac = *frac * 10 + (**s - '0');
-		n++;
-		(*s)++;
 	}
 	if (n == 0)
 		return -EINVAL;
@@ -107,54 +188,60 @@ static int parse_fraction(const char **s, long *frac)
 	return 0;
 }
 
-/* Parses "Z", "+HH:MM" or "-HH:MM" into an offset in seconds. */
-static int parse_offset(const char **s, long *off)
+/*
+ * A time of day, or an offset's amount: HH[:MM[:SS[.f]]] or HH[MM[SS[.f]]]
+ * (the separator of the first pair sets the rest). Sets *us since midnight.
+ */
+static int parse_clock(const char **s, int64_t *us)
 {
-	int sign, hh, mm;
+	int h, mi = 0, se = 0, colon;
+	long frac = 0;
 
-	if (**s == 'Z') {
-		(*s)++;
-		*off = 0;
-		return 0;
+	if (digits(s, 2, &h))
+		return -EINVAL;
+	colon = **s == ':';
+	if (colon ? skip(s, ':') : **s >= '0' && **s <= '9') {
+		if (digits(s, 2, &mi))
+			return -EINVAL;
+		if (colon ? skip(s, ':') : **s >= '0' && **s <= '9') {
+			if (digits(s, 2, &se) || parse_fraction(s, &frac))
+				return -EINVAL;
+		}
 	}
-	if (**s != '+' && **s != '-')
+	if (h > 23 || mi > 59 || se > 59)
 		return -EINVAL;
-	sign = **s == '-' ? -1 : 1;
-	(*s)++;
-	if (digits(s, 2, &hh) || expect(s, ':') || digits(s, 2, &mm))
+	*us = ((int64_t)h * 3600 + mi * 60 + se) * 1000000 + frac;
+	return 0;
+}
+
+/* The offset after a time: none (UTC), Z, or +/- an amount under 24 h. */
+static int parse_offset(const char **s, int64_t *off)
+{
+	int sign = **s == '-' ? -1 : 1;
+
+	*off = 0;
+	if (!**s || skip(s, 'Z'))
+		return 0;
+	if (!skip(s, '+') && !skip(s, '-'))
 		return -EINVAL;
-	*off = sign * (hh * 3600L + mm * 60L);
+	if (parse_clock(s, off))
+		return -EINVAL;
+	*off *= sign;
 	return 0;
 }
 
 int isotime_parse(const char *s, int64_t *us)
 {
-	struct tm tm;
-	int y, mo, d, h = 0, mi = 0, se = 0;
-	long frac = 0, off = 0;
-	time_t t;
+	int64_t days, clock = 0, off = 0;
 
-	if (!s || digits(&s, 4, &y) || expect(&s, '-') || digits(&s, 2, &mo) ||
-	    expect(&s, '-') || digits(&s, 2, &d))
+	if (!s || parse_date(&s, &days))
 		return -EINVAL;
-	if (*s == 'T' || *s == ' ') {
-		s++;
-		if (digits(&s, 2, &h) || expect(&s, ':') || digits(&s, 2, &mi) ||
-		    expect(&s, ':') || digits(&s, 2, &se) ||
-		    parse_fraction(&s, &frac) || parse_offset(&s, &off))
-			return -EINVAL;
-	}
-	if (*s != '\0' || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 ||
-	    mi > 59 || se > 60)
+	/* Any one character but a digit may separate the date and time. */
+	if (*s && ((*s >= '0' && *s <= '9') || !*++s ||
+		   parse_clock(&s, &clock) || parse_offset(&s, &off)))
 		return -EINVAL;
-	memset(&tm, 0, sizeof(tm));
-	tm.tm_year = y - 1900;
-	tm.tm_mon = mo - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = h;
-	tm.tm_min = mi;
-	tm.tm_sec = se;
-	t = timegm(&tm);
-	*us = ((int64_t)t - off) * 1000000 + frac;
+	if (*s)
+		return -EINVAL;
+	*us = days * 86400 * 1000000 + clock - off;
 	return 0;
 }

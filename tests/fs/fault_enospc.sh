@@ -76,7 +76,7 @@ assert_eq "$(($(wc -l <"$T/products.want") + 1))" "$(wc -l <"$M/products/snapsho
 ls "$M/orders/changes" >/dev/null 2>"$T/err" && fail "listing orders/changes/ on a full disk succeeded"
 assert_contains "$(cat "$T/err")" "Input/output error" "listing orders/changes/ on a full disk"
 [ -z "$(find "$S" -name '*.part.*')" ] || fail "*.part.* left by the refresh: $(find "$S" -name '*.part.*')"
-chain=$(find "$C" -type d -path '*/orders-*/changes' | head -n 1)
+chain=$(find "$C" -type d -path '*/chains/orders/changes' | head -n 1)
 [ -n "$chain" ] || fail "no changes directory in the cache"
 : >"$T/chain"
 for b in $(cd "$chain" && LC_ALL=C ls | grep '\.jsonl$'); do

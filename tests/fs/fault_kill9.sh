@@ -115,7 +115,7 @@ cmp -s "$T/w1" "$T/s2.records" || fail "the new batches are not the 5 writes: $(
 post_orders 100 400 "$T/w2"
 ls "$M/orders_u1/changes" >/dev/null 2>&1 &
 ls_pid=$!
-chain=$(find "$C" -type d -path '*/orders_u1-*/changes')
+chain=$(find "$C" -type d -path '*/chains/orders_u1/changes')
 n2=$(find "$chain" -maxdepth 1 -name '*.jsonl' | wc -l)
 deadline=$(($(date +%s) + 20))
 until [ "$(find "$chain" -maxdepth 1 -name '*.jsonl' | wc -l)" -gt "$n2" ]; do

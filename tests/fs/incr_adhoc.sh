@@ -4,8 +4,9 @@
 # reads one connector batch from T's offset on demand (orders, events,
 # metrics; timestamp, date and "x" tokens), _next.<T> names where it ended,
 # following _next from T reads the rest of the table exactly once; such
-# batches never show up in a listing, and invalid tokens are ENOENT. A batch
-# read on demand from the head sees a write made a moment before.
+# batches never show up in a listing, and invalid tokens are ENOENT. Reads
+# on demand are capped at the last refresh: a write is read on demand once
+# a listing has refreshed the chain, and not before.
 . "$top_srcdir/tests/lib.sh"
 need_fuse
 
@@ -28,7 +29,7 @@ mount_fs "$M" -o url="$SERVER_URL",username=tester,password_file="$T/pw" \
 	-o cache_dir="$T/cache",refresh=1,retries=12,spec="$T/spec.json"
 
 offset_doc() { # offset_doc CURSOR: the _offset / _next JSON of a cursor
-	printf '{"offset":{"cursor":"%s"},"token":"%s"}\n' "$1" "$(cursor_token "$1")"
+	printf '{"offset":{"cursor":"%s"},"token":"%s","epoch":1}\n' "$1" "$(cursor_token "$1")"
 }
 # adhoc DIR TOKEN EXPECTED-FILE WHAT: DIR/TOKEN.jsonl reads exactly the
 # records of EXPECTED-FILE, twice the same, with an exact stat size.
@@ -135,14 +136,30 @@ for t in 2026X xZZ 20261399T000000.000000Z x x4A 00 20261121T212615.123456 \
 	done
 done
 
-# ---- on demand means now: from the head, after a write, without a refresh.
+# ---- on demand is capped at the last refresh (a listing that refreshes
+# moves the cap): a write made since is not read on demand, and the head
+# reads empty with a _next of itself, until the directory is listed again;
+# then it is read.
 U=$M/users/changes
 ls "$U" >/dev/null || fail "ls users/changes"
 h=$(jq -r .token "$U/_offset") || fail "users: _offset"
+hc=$(jq -r .offset.cursor "$U/_offset")
+api_all_records users >"$T/users.all"
+cp=$(tail -n 2 "$T/users.all" | head -n 1 | jq -r .updated_at)
+tp=$(cursor_token "$cp")
+tail -n 1 "$T/users.all" >"$T/wantu"
+adhoc "$U" "$tp" "$T/wantu" "users from the next-to-last record"
 rec=$(api_write -X POST -H 'Content-Type: application/json' \
 	-d '{"user_id":"user_0002","email":"a@example.com","display_name":"A","status":"inactive","updated_at":null}' \
 	/tables/users/records)
-printf '%s\n' "$rec" >"$T/wantu"
-adhoc "$U" "$h" "$T/wantu" "users from the head after an upsert"
-next_is "$U" "$h" "$(printf '%s' "$rec" | jq -r .updated_at)" "users"
+adhoc "$U" "$tp" "$T/wantu" "users from the next-to-last record after an upsert, before a listing"
+next_is "$U" "$tp" "$hc" "users before a listing"
+assert_eq "" "$(cat "$U/$h.jsonl")" "users: the head read on demand before a listing"
+assert_eq 0 "$(stat -c %s "$U/$h.jsonl")" "users: the size of the head read on demand"
+next_is "$U" "$h" "$hc" "users: _next of the head before a listing (itself)"
+sleep 1.2
+ls "$U" >/dev/null || fail "ls users/changes"
+{ tail -n 1 "$T/users.all"; printf '%s\n' "$rec"; } >"$T/wantu2"
+adhoc "$U" "$tp" "$T/wantu2" "users from the next-to-last record after a listing"
+next_is "$U" "$tp" "$(printf '%s' "$rec" | jq -r .updated_at)" "users after a listing"
 exit 0

@@ -102,7 +102,7 @@ def ts(u):
 
 
 def offset_doc(cursor):
-    return {"offset": {"cursor": cursor}, "token": enc(cursor)}
+    return {"offset": {"cursor": cursor}, "token": enc(cursor), "epoch": 1}
 
 
 def load_json(path, what):
@@ -194,7 +194,7 @@ if kind == "cdc":
         fail("_offset is %s, expected the last batch's end %s"
              % (json.dumps(off), json.dumps(offset_doc(cursors[-1]))))
 else:
-    if not isinstance(off, dict) or list(off) != ["offset", "token"]:
+    if not isinstance(off, dict) or list(off) != ["offset", "token", "epoch"]:
         fail("_offset is %s" % json.dumps(off))
     cap = off["offset"]["cursor"]
     if off != offset_doc(cap):

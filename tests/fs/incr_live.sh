@@ -57,7 +57,7 @@ verify() {
 	# The head moved to the end of the last new batch (or stayed put).
 	if [ -s "$T/want" ] && [ "$d" != metrics/changes ]; then
 		c=$(tail -n 1 "$T/want" | jq -r 'if has("created_at") then .created_at else .updated_at end')
-		assert_eq "{\"offset\":{\"cursor\":\"$c\"},\"token\":\"$(cursor_token "$c")\"}" \
+		assert_eq "{\"offset\":{\"cursor\":\"$c\"},\"token\":\"$(cursor_token "$c")\",\"epoch\":1}" \
 			"$(jq -c . "$b/$k.offset")" "$d: _offset after listing $2"
 	elif [ "$d" != metrics/changes ]; then
 		assert_eq "$(jq -c . "$a/$k.offset")" "$(jq -c . "$b/$k.offset")" "$d: _offset without changes"

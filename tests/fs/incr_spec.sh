@@ -5,7 +5,8 @@
 # status filters (snapshot.jsonl and changes/ both filtered, writes land in
 # the right one); metadata.json shows scd_type, primary_keys, sequence_by and
 # the effective options; num_rows, allowed by the connection file, caps
-# snapshot.jsonl and changes/ (for good); and every bad spec is refused
+# snapshot.jsonl and changes/ (for good); start_timestamp without an
+# offset is read as UTC; and every bad spec is refused
 # before mounting with a message naming the problem.
 . "$top_srcdir/tests/lib.sh"
 need_fuse
@@ -137,6 +138,32 @@ for o in users orders; do
 done
 unmount_fs "$M2"
 
+# ---------------------------------------------- start_timestamp without an offset
+# It is read as UTC, kept and sent to the API in the API's own form, and the
+# first window starts there: 2026-11-26T09:30:12 means ...T09:30:12.000000+00:00.
+api_all_records metrics "&since=1970-01-01T00:00:00.000000%2B00:00&until=$(urlq "$(now_ts)")" >"$T/metrics.all"
+c=$(sed -n 5p "$T/metrics.all" | jq -r .updated_at)
+bare=${c%.*}                      # YYYY-MM-DDTHH:MM:SS, no fraction, no offset
+canon=$bare.000000+00:00
+wend=$(date -u -d "@$(($(date -u -d "$canon" +%s) + 600))" +%Y-%m-%dT%H:%M:%S).000000+00:00
+[ "$wend" \< "$(now_ts)" ] || fail "metrics: the window after $canon is not over yet"
+cat >"$T/spec4.json" <<EOF
+{"pipeline_spec": {"connection_name": "x", "object": [
+  {"table": {"source_table": "metrics",
+             "table_configuration": {"start_timestamp": "$bare", "window_seconds": "600"}}}
+]}}
+EOF
+M4=$T/mnt4
+mount_fs "$M4" -o "$good,cache_dir=$T/cache4,spec=$T/spec4.json"
+assert_eq "\"$canon\"" "$(jq -c .options.start_timestamp "$M4/metrics/metadata.json")" \
+	"metrics: start_timestamp in metadata.json"
+ls "$M4/metrics/changes" >/dev/null || fail "ls metrics/changes"
+api_all_records metrics "&since=$(urlq "$canon")&until=$(urlq "$wend")" >"$T/m4.want"
+[ -s "$T/m4.want" ] || fail "metrics: no records in the first window to compare"
+assert_eq "$(cat "$T/m4.want")" "$(jq -c . "$M4/metrics/changes/0.jsonl")" \
+	"metrics: the first window from start_timestamp $bare"
+unmount_fs "$M4"
+
 # ---------------------------------------------- refusals
 M3=$T/mnt3
 mkdir -p "$M3"
@@ -166,6 +193,7 @@ refuse "$(one users '{"max_records_per_batch": "abc"}')" "$good" "max_records_pe
 refuse "$(one users '{"max_records_per_batch": "0"}')" "$good" "max_records_per_batch"
 refuse "$(one orders '{"max_records_per_batch": "-3"}')" "$good" "max_records_per_batch"
 refuse "$(one metrics '{"window_seconds": "0"}')" "$good" "window_seconds"
+refuse "$(one metrics '{"start_timestamp": "2026-11-26T24:00"}')" "$good" "start_timestamp" "ISO 8601"
 refuse "$(one events '{"limit": "1.5"}')" "$good" "limit"
 refuse "$(one users '{"num_rows": "0"}')" "url=$SERVER_URL,connection=$T/conn.json" "num_rows"
 refuse "$(one events '{"scd_type": "SCD_TYPE_2"}')" "$good" "scd_type" "events" "append"

@@ -27,6 +27,14 @@ refuse() {
 }
 
 refuse "snapshot_ttl: 'abc'" "$M" -f -o "$good,snapshot_ttl=abc"
+# A TIME whose microseconds would overflow is refused, not wrapped around;
+# 3650 days is the longest any TIME option takes.
+refuse "snapshot_ttl: '106751991167300' is not a duration from 0 to 3650d" \
+	"$M" -f -o "$good,snapshot_ttl=106751991167300"
+assert_eq 2 "$status" "exit status for a huge snapshot_ttl"
+refuse "refresh: '3651d' is not a duration from 0 to 3650d" "$M" -f -o "$good,refresh=3651d"
+assert_eq 2 "$status" "exit status for a refresh past 3650 days"
+refuse "snapshot_ttl: '87600h1'" "$M" -f -o "$good,snapshot_ttl=87600h1"
 refuse "timeout: '0'" "$M" -f -o "$good,timeout=0"
 refuse "timeout: '5x'" "$M" -f -o "$good,timeout=5x"
 refuse "retries: '0'" "$M" -f -o "$good,retries=0"
@@ -89,6 +97,7 @@ for word in url= username= password_file= connection= cache_dir= snapshot_ttl= t
 done
 "$LAKEFLOWFS" --version | grep -q '^lakeflowfs [0-9]' || fail "--version"
 
-# The good options do mount (so the failures above are the options' fault).
-mount_fs "$M" -o "$good"
+# The good options do mount (so the failures above are the options' fault),
+# with the longest TIME there is.
+mount_fs "$M" -o "$good,snapshot_ttl=3650d,refresh=87600h"
 [ -s "$M/tables" ] || fail "good options did not mount a usable tree"

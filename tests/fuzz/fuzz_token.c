@@ -2,12 +2,14 @@
 /*
  * fuzz_token: the properties token.h promises, over arbitrary strings. The
  * input is two strings split at its first NUL: each is tried as a token
- * and as a cursor, and the pair for order.
+ * and as a cursor, and the pair for order. The first byte also picks the
+ * epochs the cursors are encoded in.
  *   decode(t) ok   => encode(decode(t)) == t
- *   encode(c) ok   => the token is short, of [A-Za-z0-9._-], sorts after
- *                     "0", and decode(encode(c)) == c
+ *   encode(e, c) ok => the token is short, of [A-Za-z0-9._-], sorts after
+ *                     "0", and decode(encode(e, c)) == (e, c)
  *   offset_parse(offset_json(c)) == c
- *   byte order of two tokens of one kind == byte order of their cursors
+ *   byte order of two tokens of one kind in one epoch == byte order of
+ *   their cursors; tokens of a later epoch sort after
  */
 #include "token.h"
 
@@ -23,10 +25,11 @@ static int sign(int v)
 static void as_token(const char *t)
 {
 	char *cursor = NULL, again[TOKEN_SIZE];
+	unsigned epoch;
 
-	if (token_decode(t, &cursor))
+	if (token_decode(t, &epoch, &cursor))
 		return;
-	FUZZ_ASSERT(token_encode(cursor, again, sizeof(again)) == 0);
+	FUZZ_ASSERT(token_encode(epoch, cursor, again, sizeof(again)) == 0);
 	FUZZ_ASSERT(strcmp(again, t) == 0);
 	free(cursor);
 }
@@ -45,11 +48,13 @@ static void as_offset(const char *c)
 	buf_free(&json);
 }
 
-/* Encodes c into tok; returns 0 when it has a token, and checks that. */
-static int as_cursor(const char *c, char tok[TOKEN_SIZE])
+/* Encodes c in epoch into tok; returns 0 when it has a token, and checks
+ * that. */
+static int as_cursor(unsigned epoch, const char *c, char tok[TOKEN_SIZE])
 {
 	char *back = NULL;
-	int rc = token_encode(c, tok, TOKEN_SIZE);
+	unsigned e = 0;
+	int rc = token_encode(epoch, c, tok, TOKEN_SIZE);
 
 	if (!*c) {
 		FUZZ_ASSERT(rc == -EINVAL);
@@ -63,7 +68,8 @@ static int as_cursor(const char *c, char tok[TOKEN_SIZE])
 	FUZZ_ASSERT(strspn(tok, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 				"0123456789._-") == strlen(tok));
 	FUZZ_ASSERT(strcmp(TOKEN_START, tok) < 0);
-	FUZZ_ASSERT(token_decode(tok, &back) == 0);
+	FUZZ_ASSERT(token_decode(tok, &e, &back) == 0);
+	FUZZ_ASSERT(e == epoch);
 	FUZZ_ASSERT(back && strcmp(back, c) == 0);
 	free(back);
 	return 0;
@@ -73,18 +79,28 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *a = fuzz_cstring(data, size), *b;
 	char ta[TOKEN_SIZE], tb[TOKEN_SIZE];
+	unsigned ea, eb;
 	size_t na;
 
 	if (!a)
 		return 0;
+	/* Epochs 1 to 3: the same, or the second one later. */
+	ea = size ? 1 + data[0] % 3 : 1;
+	eb = size ? ea + (data[0] / 3) % 2 : 1;
 	na = strlen(a);
 	b = na < size ? a + na + 1 : a + na; /* "" when there is no NUL */
 	as_token(a);
 	as_token(b);
 	as_offset(a);
-	if (as_cursor(a, ta) == 0 && as_cursor(b, tb) == 0 &&
-	    (ta[0] == 'x') == (tb[0] == 'x'))
-		FUZZ_ASSERT(sign(strcmp(ta, tb)) == sign(strcmp(a, b)));
+	if (as_cursor(ea, a, ta) == 0 && as_cursor(eb, b, tb) == 0) {
+		const char *ba = ta + (ea > 1 ? TOKEN_EPOCH_LEN : 0);
+		const char *bb = tb + (eb > 1 ? TOKEN_EPOCH_LEN : 0);
+
+		if (ea < eb)
+			FUZZ_ASSERT(strcmp(ta, tb) < 0);
+		else if ((ba[0] == 'x') == (bb[0] == 'x'))
+			FUZZ_ASSERT(sign(strcmp(ta, tb)) == sign(strcmp(a, b)));
+	}
 	free(a);
 	return 0;
 }

@@ -338,10 +338,11 @@ static void test_refuses_values(void)
 		       "option 'status' must be a string or an integer");
 	expect_refused(
 	    one_config("metrics", "\"start_timestamp\": \"yesterday\""), NULL,
-	    "option 'start_timestamp' must be a timestamp");
-	expect_refused(one_config("metrics", "\"start_timestamp\": "
-					     "\"2026-13-01T00:00:00Z\""),
-		       NULL, "option 'start_timestamp' must be a timestamp");
+	    "option 'start_timestamp' must be an ISO 8601 timestamp");
+	expect_refused(
+	    one_config("metrics", "\"start_timestamp\": "
+				  "\"2026-13-01T00:00:00Z\""),
+	    NULL, "option 'start_timestamp' must be an ISO 8601 timestamp");
 	expect_refused(one_config("users", "\"scd_type\": \"SCD_TYPE_3\""),
 		       NULL,
 		       "scd_type must be SCD_TYPE_1 or SCD_TYPE_2, not "
@@ -499,6 +500,16 @@ static void test_options_table(void)
 	CHECK_STR(err, "option 'limit' must be an integer from 1 to "
 		       "1000000000, not 'x'");
 	CHECK(to.limit == 50);
+	/* A timestamp without an offset is UTC, kept in the API's form. */
+	CHECK(option_set(option_find("start_timestamp"), "2026-11-26T09:30:00",
+			 &to, err, ERRLEN) == 0);
+	CHECK_STR(to.start_timestamp, "2026-11-26T09:30:00.000000+00:00");
+	CHECK(option_set(option_find("start_timestamp"), "20261126T1030+01",
+			 &to, err, ERRLEN) == 0);
+	CHECK_STR(to.start_timestamp, "2026-11-26T09:30:00.000000+00:00");
+	CHECK(option_set(option_find("start_timestamp"), "2026-11-26T09", &to,
+			 err, ERRLEN) == 0);
+	CHECK_STR(to.start_timestamp, "2026-11-26T09:00:00.000000+00:00");
 	table_opts_free(&to);
 }
 

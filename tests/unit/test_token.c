@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Unit tests for the offset token codec: the documented forms, round
- * trips both ways, order preservation, strictness, and the offset JSON.
+ * trips both ways, epochs, order preservation, strictness, and the offset
+ * JSON.
  */
 #include "token.h"
 
@@ -13,21 +14,28 @@
 #include "check.h"
 #include "common/isotime.h"
 
-/* Encodes, checks the token, decodes and checks the cursor comes back. */
-static void round_trip(const char *cursor, const char *want)
+/* Encodes in epoch, checks the token, decodes and checks both come back. */
+static void round_trip_in(unsigned epoch, const char *cursor, const char *want)
 {
 	char tok[TOKEN_SIZE], *back = NULL;
+	unsigned e = 0;
 
-	CHECK(token_encode(cursor, tok, sizeof(tok)) == 0);
+	CHECK(token_encode(epoch, cursor, tok, sizeof(tok)) == 0);
 	CHECK_STR(tok, want);
 	CHECK(strspn(tok, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 			  "0123456789._-") == strlen(tok));
-	CHECK(token_decode(tok, &back) == 0);
+	CHECK(token_decode(tok, &e, &back) == 0);
+	CHECK(e == epoch);
 	if (cursor)
 		CHECK_STR(back, cursor);
 	else
 		CHECK(back == NULL);
 	free(back);
+}
+
+static void round_trip(const char *cursor, const char *want)
+{
+	round_trip_in(1, cursor, want);
 }
 
 static void test_forms(void)
@@ -58,22 +66,49 @@ static void test_forms(void)
 	round_trip("\xc3\xa9/:\x01", "xc3a92f3a01");
 }
 
+/* Epoch 1 keeps the names of version 1; later epochs are prefixed. */
+static void test_epochs(void)
+{
+	char tok[TOKEN_SIZE], big[96];
+
+	round_trip_in(2, NULL, "y000002-0");
+	round_trip_in(2, "2026-11-21T21:26:15.123456+00:00",
+		      "y000002-20261121T212615.123456Z");
+	round_trip_in(17, "2026-11-21", "y000017-20261121");
+	round_trip_in(3, "abc", "y000003-x616263");
+	round_trip_in(TOKEN_EPOCH_MAX, NULL, "y999999-0");
+	CHECK(token_encode(0, NULL, tok, sizeof(tok)) == -EINVAL);
+	CHECK(token_encode(TOKEN_EPOCH_MAX + 1, NULL, tok, sizeof(tok)) ==
+	      -EINVAL);
+	/* The body is as long in any epoch. */
+	memset(big, 'a', 95);
+	big[95] = '\0';
+	CHECK(token_encode(2, big, tok, sizeof(tok)) == 0);
+	CHECK(strlen(tok) == TOKEN_EPOCH_LEN + 1 + 2 * 95);
+	CHECK(token_encode(2, "a", tok, 9) == -ENAMETOOLONG);
+	CHECK(token_encode(2, "a", tok, 8) == -ENAMETOOLONG);
+	CHECK(token_encode(2, NULL, tok, 10) == 0);
+}
+
 static void test_encode_limits(void)
 {
 	char big[101], tok[TOKEN_SIZE], small[8];
 
 	memset(big, 'a', 99);
 	big[99] = '\0';
-	CHECK(token_encode(big, tok, sizeof(tok)) == 0);
+	CHECK(token_encode(1, big, tok, sizeof(tok)) == 0);
+	CHECK(strlen(tok) == TOKEN_BODY_MAX - 1);
+	CHECK(token_encode(TOKEN_EPOCH_MAX, big, tok, sizeof(tok)) == 0);
 	CHECK(strlen(tok) == TOKEN_MAX - 1);
 	big[99] = 'a';
 	big[100] = '\0';
-	CHECK(token_encode(big, tok, sizeof(tok)) == -ENAMETOOLONG);
-	CHECK(token_encode("", tok, sizeof(tok)) == -EINVAL);
-	CHECK(token_encode("2026-11-21T21:26:15.123456+00:00", small,
+	CHECK(token_encode(1, big, tok, sizeof(tok)) == -ENAMETOOLONG);
+	CHECK(token_encode(2, big, tok, sizeof(tok)) == -ENAMETOOLONG);
+	CHECK(token_encode(1, "", tok, sizeof(tok)) == -EINVAL);
+	CHECK(token_encode(1, "2026-11-21T21:26:15.123456+00:00", small,
 			   sizeof(small)) == -ENAMETOOLONG);
-	CHECK(token_encode("abcd", small, sizeof(small)) == -ENAMETOOLONG);
-	CHECK(token_encode("abc", small, sizeof(small)) == 0);
+	CHECK(token_encode(1, "abcd", small, sizeof(small)) == -ENAMETOOLONG);
+	CHECK(token_encode(1, "abc", small, sizeof(small)) == 0);
 }
 
 /* Every token here must be refused, and decode must leave NULL behind. */
@@ -116,12 +151,27 @@ static void test_strict(void)
 	    ".",
 	    "..",
 	    "0.jsonl",
+	    "y",
+	    "y000002",
+	    "y000002-",
+	    "y000001-0",
+	    "y000000-0",
+	    "y00002-0",
+	    "y0000002-0",
+	    "y000002_0",
+	    "y00000a-0",
+	    "Y000002-0",
+	    "y000002-00",
+	    "y000002-y000002-0",
+	    "y000002-2026-11-21",
+	    "y-0",
 	};
 	size_t i;
 
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		char *c = (char *)1;
-		int rc = token_decode(bad[i], &c);
+		unsigned e;
+		int rc = token_decode(bad[i], &e, &c);
 
 		if (rc != -EINVAL)
 			fprintf(stderr, "accepted token \"%s\"\n", bad[i]);
@@ -134,18 +184,21 @@ static void test_strict(void)
 static void test_decode_encode(void)
 {
 	static const char *const good[] = {
-	    "0",	 "20000229T123456.000001Z",
-	    "19991231",	 "x7a",
-	    "xff",	 "x2020",
-	    "x32303236", "xc3a9",
+	    "0",	   "20000229T123456.000001Z",
+	    "19991231",	   "x7a",
+	    "xff",	   "x2020",
+	    "x32303236",   "xc3a9",
+	    "y000002-0",   "y123456-20000229T123456.000001Z",
+	    "y000010-x7a", "y999999-19991231",
 	};
 	size_t i;
 
 	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
 		char tok[TOKEN_SIZE], *c = NULL;
+		unsigned e = 0;
 
-		CHECK(token_decode(good[i], &c) == 0);
-		CHECK(token_encode(c, tok, sizeof(tok)) == 0);
+		CHECK(token_decode(good[i], &e, &c) == 0);
+		CHECK(token_encode(e, c, tok, sizeof(tok)) == 0);
 		CHECK_STR(tok, good[i]);
 		free(c);
 	}
@@ -169,16 +222,21 @@ static int cmp_str(const void *a, const void *b)
 
 #define NORDER 500
 
-/* Sorting cursors and sorting their tokens give the same sequence. */
+/* Sorting (epoch, cursor) pairs and sorting their tokens give the same
+ * sequence: epochs in order, and cursors in order within an epoch. */
 static void check_order(char **cursors, size_t n)
 {
 	char **tokens = calloc(n, sizeof(*tokens));
+	unsigned *epochs = calloc(n, sizeof(*epochs));
 	size_t i;
 
 	qsort(cursors, n, sizeof(*cursors), cmp_str);
 	for (i = 0; i < n; i++) {
+		/* Three epochs, each taking a third of the sorted cursors. */
+		epochs[i] = i < n / 3 ? 1 : i < 2 * n / 3 ? 2 : 31;
 		tokens[i] = malloc(TOKEN_SIZE);
-		CHECK(token_encode(cursors[i], tokens[i], TOKEN_SIZE) == 0);
+		CHECK(token_encode(epochs[i], cursors[i], tokens[i],
+				   TOKEN_SIZE) == 0);
 	}
 	/* Shuffle, sort the tokens alone, then decode them in order. */
 	for (i = n - 1; i > 0; i--) {
@@ -191,14 +249,17 @@ static void check_order(char **cursors, size_t n)
 	qsort(tokens, n, sizeof(*tokens), cmp_str);
 	for (i = 0; i < n; i++) {
 		char *c = NULL;
+		unsigned e = 0;
 
-		CHECK(token_decode(tokens[i], &c) == 0);
+		CHECK(token_decode(tokens[i], &e, &c) == 0);
 		CHECK_STR(c, cursors[i]);
+		CHECK(e == epochs[i]);
 		CHECK(strcmp(TOKEN_START, tokens[i]) < 0);
 		free(c);
 		free(tokens[i]);
 	}
 	free(tokens);
+	free(epochs);
 }
 
 static void test_order(void)
@@ -280,6 +341,7 @@ static void test_offset_json(void)
 int main(void)
 {
 	test_forms();
+	test_epochs();
 	test_encode_limits();
 	test_strict();
 	test_decode_encode();

@@ -1,0 +1,287 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Unit tests for the cache and the on-demand entries, no FUSE: single
+ * flight (N threads, one production), a failed production, the sweep of
+ * partial files and the adoption of complete ones, versions (a file made
+ * for another version is stale, but never replaced while open), what the
+ * producer says of a file kept with that very file, removal, and the
+ * eviction of on-demand entries by age and by count.
+ */
+#include "cache.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "adhoc.h"
+#include "check.h"
+
+#define NTHREADS 8
+
+static char root[64];
+
+/* A producer that counts its runs, writes its version and says it. */
+struct maker {
+	pthread_mutex_t lock;
+	int runs;
+	int fail;	 /* the next run fails */
+	useconds_t slow; /* each run takes this long */
+};
+
+static int make(void *arg, FILE *out, int64_t version, char **meta)
+{
+	struct maker *mk = arg;
+	int fail;
+
+	usleep(mk->slow);
+	pthread_mutex_lock(&mk->lock);
+	mk->runs++;
+	fail = mk->fail;
+	mk->fail = 0;
+	pthread_mutex_unlock(&mk->lock);
+	if (fail)
+		return -EIO;
+	fprintf(out, "version %lld\n", (long long)version);
+	return asprintf(meta, "made for %lld", (long long)version) < 0 ? -ENOMEM
+								       : 0;
+}
+
+static void maker_init(struct maker *mk, useconds_t slow)
+{
+	memset(mk, 0, sizeof(*mk));
+	pthread_mutex_init(&mk->lock, NULL);
+	mk->slow = slow;
+}
+
+struct racer {
+	struct centry *e;
+	int rc;
+	unsigned gen;
+	off_t size;
+};
+
+static void *race(void *arg)
+{
+	struct racer *r = arg;
+	struct stat st;
+
+	r->rc = centry_ensure(r->e, &st, &r->gen);
+	r->size = st.st_size;
+	return NULL;
+}
+
+/* N threads want a missing file at once: one production, one result. */
+static void test_single_flight(struct cache *c)
+{
+	struct racer r[NTHREADS];
+	pthread_t th[NTHREADS];
+	struct centry e;
+	struct maker mk;
+
+	maker_init(&mk, 100000);
+	CHECK(centry_init(&e, c, "obj", "flight", 60, NULL, make, &mk) == 0);
+	for (int i = 0; i < NTHREADS; i++) {
+		r[i].e = &e;
+		CHECK(pthread_create(&th[i], NULL, race, &r[i]) == 0);
+	}
+	for (int i = 0; i < NTHREADS; i++) {
+		pthread_join(th[i], NULL);
+		CHECK(r[i].rc == 0);
+		CHECK(r[i].gen == 1);
+		CHECK(r[i].size == (off_t)strlen("version 0\n"));
+	}
+	CHECK(mk.runs == 1);
+	CHECK(e.misses == 1 && e.hits == NTHREADS - 1);
+
+	/* A failed production fails its waiters; the next call tries again. */
+	centry_want(&e, 5);
+	mk.fail = 1;
+	for (int i = 0; i < NTHREADS; i++)
+		CHECK(pthread_create(&th[i], NULL, race, &r[i]) == 0);
+	for (int i = 0; i < NTHREADS; i++)
+		pthread_join(th[i], NULL);
+	CHECK(r[0].rc == -EIO || r[0].gen == 2);
+	for (int i = 0; i < NTHREADS; i++)
+		CHECK(r[i].rc == 0 || r[i].rc == -EIO);
+	CHECK(race(&r[0]) == NULL && r[0].rc == 0 && r[0].gen == 2);
+	centry_destroy(&e);
+}
+
+/* A file made for another version is stale: a stat makes it again, with
+ * what the producer said of it; an open handle keeps the old one. */
+static void test_versions(struct cache *c)
+{
+	struct centry e;
+	struct maker mk;
+	struct stat st;
+	unsigned gen;
+	char *meta = NULL;
+	int fd, keep;
+
+	maker_init(&mk, 0);
+	CHECK(centry_init(&e, c, "obj", "versioned", -1, NULL, make, &mk) == 0);
+	centry_want(&e, 7);
+	CHECK(centry_ensure_meta(&e, &st, &gen, &meta) == 0);
+	CHECK_STR(meta, "made for 7");
+	free(meta);
+	CHECK(centry_ensure_meta(&e, &st, &gen, &meta) == 0 && mk.runs == 1);
+	free(meta);
+	/* Held open, a new version does not replace it. */
+	CHECK(centry_open(&e, &fd, &keep) == 0);
+	centry_want(&e, 8);
+	CHECK(centry_ensure_meta(&e, &st, &gen, &meta) == 0);
+	CHECK(mk.runs == 1 && gen == 1);
+	CHECK_STR(meta, "made for 7");
+	CHECK(st.st_size == (off_t)strlen("version 7\n"));
+	free(meta);
+	close(fd);
+	centry_close(&e);
+	/* Closed, it is made again for the version wanted. */
+	CHECK(centry_ensure_meta(&e, &st, &gen, &meta) == 0);
+	CHECK(mk.runs == 2 && gen == 2);
+	CHECK_STR(meta, "made for 8");
+	free(meta);
+	/* Removed, its file is gone. */
+	{
+		char path[256];
+
+		snprintf(path, sizeof(path), "%s", e.path);
+		centry_remove(&e);
+		CHECK(access(path, F_OK) == -1 && errno == ENOENT);
+	}
+}
+
+/* What a crashed run leaves: partial files are swept at open, complete
+ * ones adopted (unless versioned: their version is not known). */
+static void test_leftovers(void)
+{
+	char path[256];
+	struct cache *c = NULL;
+	struct centry e, v;
+	struct maker mk;
+	struct stat st;
+	unsigned gen;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/src/obj/left.part.abc123", root);
+	f = fopen(path, "w");
+	CHECK(f && fputs("half", f) >= 0 && fclose(f) == 0);
+	CHECK(cache_open(root, "src", &c) == 0);
+	CHECK(access(path, F_OK) == -1);
+	maker_init(&mk, 0);
+	CHECK(centry_init(&e, c, "obj", "flight", 3600, NULL, make, &mk) == 0);
+	CHECK(centry_ensure(&e, &st, &gen) == 0 && mk.runs == 0);
+	CHECK(centry_init(&v, c, "obj", "flight", -1, NULL, make, &mk) == 0);
+	centry_want(&v, 3);
+	CHECK(centry_ensure(&v, &st, &gen) == 0 && mk.runs == 1);
+	centry_destroy(&e);
+	centry_destroy(&v);
+	cache_close(c, 0);
+}
+
+/* ------------------------------------------------- on-demand entries --- */
+
+static int count_files(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	int n = 0;
+
+	if (!d)
+		return -1;
+	while ((de = readdir(d)))
+		n += de->d_name[0] != '.';
+	closedir(d);
+	return n;
+}
+
+/* The on-demand entries' producer: its arg is the entry. */
+static int make_adhoc(void *arg, FILE *out, int64_t version, char **meta)
+{
+	struct adhoc *a = arg;
+
+	return make(a->owner, out, version, meta);
+}
+
+/* Acquires, materializes and releases token at now. */
+static struct adhoc *use(struct adhoc_table *t, const char *token, int64_t now,
+			 int keep_ref)
+{
+	struct adhoc *a = NULL;
+	struct stat st;
+	unsigned gen;
+
+	CHECK(adhoc_acquire(t, token, NULL, now, &a) == 0);
+	if (!a)
+		return NULL;
+	CHECK(centry_ensure(&a->entry, &st, &gen) == 0);
+	if (!keep_ref)
+		adhoc_release(t, a, now);
+	return a;
+}
+
+static void test_adhoc(struct cache *c)
+{
+	struct adhoc_table t;
+	struct adhoc *held, *a, *b;
+	struct maker mk;
+	char dir[256], token[16];
+	int64_t now = 1000000000000000LL;
+
+	maker_init(&mk, 0);
+	snprintf(dir, sizeof(dir), "%s/src/adhoc", root);
+	CHECK(adhoc_table_init(&t, c, "adhoc", 10, 4, make_adhoc, &mk) == 0);
+	/* The same token is the same entry; a lookup scans one bucket. */
+	a = use(&t, "x41", now, 0);
+	b = use(&t, "x41", now, 0);
+	CHECK(a == b && t.count == 1 && mk.runs == 1);
+	/* At most 4: the least recently used go, never a held one. */
+	held = use(&t, "x42", now, 1);
+	for (int i = 0; i < 10; i++) {
+		snprintf(token, sizeof(token), "x5%d", i);
+		use(&t, token, now + i, 0);
+	}
+	CHECK(t.count == 4);
+	CHECK(count_files(dir) == 4);
+	CHECK(adhoc_acquire(&t, "x42", NULL, now + 20, &a) == 0 && a == held);
+	adhoc_release(&t, a, now + 20);
+	CHECK(mk.runs == 12); /* x42 was never made again */
+	/* Unused for the ttl (10 s): evicted at the next lookup; the held one
+	 * stays until released. */
+	use(&t, "x60", now + 40 * 1000000LL, 0);
+	CHECK(t.count == 2 && count_files(dir) == 2);
+	adhoc_release(&t, held, now + 40 * 1000000LL);
+	use(&t, "x61", now + 60 * 1000000LL, 0);
+	CHECK(t.count == 1 && count_files(dir) == 1);
+	adhoc_table_free(&t);
+	CHECK(count_files(dir) == 0);
+}
+
+static int remove_one(const char *p, const struct stat *s, int type,
+		      struct FTW *f)
+{
+	(void)s, (void)type, (void)f;
+	return remove(p);
+}
+
+int main(void)
+{
+	struct cache *c = NULL;
+
+	snprintf(root, sizeof(root), "/tmp/lakeflowfs-cache.XXXXXX");
+	CHECK(mkdtemp(root) != NULL);
+	CHECK(cache_open(root, "src", &c) == 0);
+	if (!c)
+		return check_result();
+	test_single_flight(c);
+	test_versions(c);
+	test_adhoc(c);
+	cache_close(c, 0);
+	test_leftovers();
+	nftw(root, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+	return check_result();
+}
