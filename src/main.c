@@ -171,6 +171,9 @@ static int serve(struct fuse *fuse, const struct fuse_cmdline_opts *cmd)
 		fuse_remove_signal_handlers(se);
 		return 1;
 	}
+	if (fs_session_io(fuse))
+		lf_warn("lookups run one at a time: a download blocks listing "
+			"its directory");
 	report_ready(0);
 	lf_info("mounted on %s", cmd->mountpoint);
 	if (cmd->singlethread) {
