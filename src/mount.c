@@ -499,6 +499,8 @@ static struct json_object *api_json(struct http_client *c)
 	json_object_object_add(o, "calls", json_object_new_int64((int64_t)st.calls));
 	json_object_object_add(o, "retries", json_object_new_int64((int64_t)st.retries));
 	json_object_object_add(o, "errors", json_object_new_int64((int64_t)st.errors));
+	json_object_object_add(o, "cancelled",
+			       json_object_new_int64((int64_t)st.cancelled));
 	for (size_t i = 0; i < st.nstatus; i++) {
 		char key[32];
 
