@@ -29,16 +29,17 @@ enum node_kind {
 	NODE_NONE,
 	NODE_ROOT,
 	NODE_TABLES,
-	NODE_STATUS,  /* /_status.json */
+	NODE_STATUS, /* /_status.json */
 	NODE_OBJECT,
 	NODE_SCHEMA,
 	NODE_METADATA,
+	NODE_SAMPLE, /* sample.jsonl */
 	NODE_JSONL,
 	NODE_CSV,
-	NODE_CHAIN,   /* changes/ or deletes/ */
-	NODE_OFFSET,  /* <chain>/_offset */
-	NODE_NEXT,    /* <chain>/_next.<token> */
-	NODE_BATCH,   /* <chain>/<token>.jsonl */
+	NODE_CHAIN,  /* changes/ or deletes/ */
+	NODE_OFFSET, /* <chain>/_offset */
+	NODE_NEXT,   /* <chain>/_next.<token> */
+	NODE_BATCH,  /* <chain>/<token>.jsonl */
 };
 
 struct node {
@@ -54,10 +55,9 @@ static const struct {
 	const char *name;
 	enum node_kind kind;
 } object_files[] = {
-	{ "schema.json", NODE_SCHEMA },
-	{ "metadata.json", NODE_METADATA },
-	{ "snapshot.jsonl", NODE_JSONL },
-	{ "snapshot.csv", NODE_CSV },
+    {"schema.json", NODE_SCHEMA},  {"metadata.json", NODE_METADATA},
+    {"sample.jsonl", NODE_SAMPLE}, {"snapshot.jsonl", NODE_JSONL},
+    {"snapshot.csv", NODE_CSV},
 };
 #define NOBJECT_FILES (sizeof(object_files) / sizeof(object_files[0]))
 
@@ -168,11 +168,60 @@ static const struct memfile *node_memfile(struct mount *m, struct node n)
 
 static struct centry *node_centry(struct node n)
 {
+	if (n.kind == NODE_SAMPLE)
+		return &n.obj->sample;
 	if (n.kind == NODE_JSONL)
 		return &n.obj->jsonl;
 	if (n.kind == NODE_CSV)
 		return &n.obj->csv;
 	return NULL;
+}
+
+/* The name of an object's file, for log lines. */
+static const char *node_name(const struct node *n)
+{
+	for (size_t i = 0; i < NOBJECT_FILES; i++) {
+		if (object_files[i].kind == n->kind)
+			return object_files[i].name;
+	}
+	return "?";
+}
+
+/*
+ * centry_ensure(), saying at debug level what the cache decided when this
+ * request did not make the file itself (the producer logs that): served
+ * as it was, made by a fetch already running, or adopted from an earlier
+ * run. The before and after are looked at apart from the decision, so a
+ * line may miss a race; the file served never does.
+ */
+static int data_ensure(const struct node *n, struct centry *e, struct stat *cst)
+{
+	unsigned gen0, gen;
+	unsigned long misses0, misses;
+	int ready0, busy0, rc;
+
+	pthread_mutex_lock(&e->lock);
+	gen0 = e->gen;
+	misses0 = e->misses;
+	ready0 = e->ready;
+	busy0 = e->busy;
+	pthread_mutex_unlock(&e->lock);
+	rc = centry_ensure(e, cst, &gen);
+	if (rc || !log_debug_enabled())
+		return rc;
+	pthread_mutex_lock(&e->lock);
+	misses = e->misses;
+	pthread_mutex_unlock(&e->lock);
+	if (gen == gen0)
+		lf_debug("cache: %s/%s: hit: fresh, served from the cache",
+			 n->obj->dir, node_name(n));
+	else if (busy0)
+		lf_debug("cache: %s/%s: made by the fetch that was running",
+			 n->obj->dir, node_name(n));
+	else if (!ready0 && misses == misses0)
+		lf_debug("cache: %s/%s: adopted the file an earlier run left",
+			 n->obj->dir, node_name(n));
+	return rc;
 }
 
 /* Makes the content of _offset or _next.<token> as it is now. */
@@ -218,7 +267,6 @@ static int fs_getattr(const char *path, struct stat *st,
 	const struct memfile *mem = node_memfile(m, n);
 	struct centry *e = node_centry(n);
 	struct stat cst;
-	unsigned gen;
 	int rc;
 
 	memset(st, 0, sizeof(*st));
@@ -282,7 +330,7 @@ static int fs_getattr(const char *path, struct stat *st,
 	}
 	if (!e)
 		return -ENOENT;
-	rc = centry_ensure(e, &cst, &gen);
+	rc = data_ensure(&n, e, &cst);
 	if (rc)
 		return rc == -ENOSPC ? rc : -EIO;
 	st->st_size = cst.st_size;

@@ -127,11 +127,56 @@ static int build_schema(struct object *o)
 	return rc;
 }
 
+/* Logs (at debug level) why the entry's file is being made now: it never
+ * was, or it grew stale. Called by its producer, with the lock not held. */
+static int64_t produce_begin(struct object *o, struct centry *e,
+			     const char *file)
+{
+	int64_t now = isotime_now_us(), made;
+	int ready;
+
+	if (!log_debug_enabled())
+		return now;
+	pthread_mutex_lock(&e->lock);
+	ready = e->ready;
+	made = e->ready_at;
+	pthread_mutex_unlock(&e->lock);
+	if (!ready)
+		lf_debug("cache: %s/%s: missing: making it", o->dir, file);
+	else if (e->dep)
+		lf_debug("cache: %s/%s: stale: what it is made from changed: "
+			 "making it again",
+			 o->dir, file);
+	else
+		lf_debug("cache: %s/%s: stale: made %lld s ago, snapshot_ttl "
+			 "%ld s: making it again",
+			 o->dir, file, (long long)((now - made) / 1000000),
+			 e->ttl);
+	return now;
+}
+
+static void produce_end(struct object *o, const char *file, int rc,
+			const struct read_progress *progress, int64_t started)
+{
+	long long ms = (long long)((isotime_now_us() - started) / 1000);
+
+	if (rc)
+		lf_debug("cache: %s/%s: making it failed: %s", o->dir, file,
+			 strerror(-rc));
+	else if (progress)
+		lf_debug("cache: %s/%s: produced: %lu records in %lu pages, "
+			 "%lld ms",
+			 o->dir, file, progress->records, progress->pages, ms);
+	else
+		lf_debug("cache: %s/%s: produced in %lld ms", o->dir, file, ms);
+}
+
 /* Produces snapshot.jsonl: every record, read now. */
 static int produce_jsonl(void *arg, FILE *out)
 {
 	struct object *o = arg;
 	struct read_progress progress = { 0, 0 };
+	int64_t started = produce_begin(o, &o->jsonl, "snapshot.jsonl");
 	struct activity act;
 	int rc;
 
@@ -139,9 +184,27 @@ static int produce_jsonl(void *arg, FILE *out)
 	rc = source_snapshot(o->m->http, o->info, &o->opts, isotime_now_us(), out,
 			     &progress);
 	status_end(&o->m->status, &act);
+	produce_end(o, "snapshot.jsonl", rc, &progress, started);
 	if (rc == 0)
 		lf_info("%s: snapshot of %lu records in %lu pages", o->dir,
 			progress.records, progress.pages);
+	return rc;
+}
+
+/* Produces sample.jsonl: the first page of the snapshot, one request. */
+static int produce_sample(void *arg, FILE *out)
+{
+	struct object *o = arg;
+	struct read_progress progress = {0, 0};
+	int64_t started = produce_begin(o, &o->sample, "sample.jsonl");
+	struct activity act;
+	int rc;
+
+	status_begin(&o->m->status, &act, o->dir, "sample.jsonl", &progress);
+	rc = source_sample(o->m->http, o->info, &o->opts, isotime_now_us(), out,
+			   &progress);
+	status_end(&o->m->status, &act);
+	produce_end(o, "sample.jsonl", rc, &progress, started);
 	return rc;
 }
 
@@ -149,6 +212,7 @@ static int produce_jsonl(void *arg, FILE *out)
 static int produce_csv(void *arg, FILE *out)
 {
 	struct object *o = arg;
+	int64_t started = produce_begin(o, &o->csv, "snapshot.csv");
 	FILE *in = fopen(o->jsonl.path, "r");
 	struct activity act;
 	int rc;
@@ -162,6 +226,7 @@ static int produce_csv(void *arg, FILE *out)
 	rc = csv_from_jsonl(o->info, in, out);
 	status_end(&o->m->status, &act);
 	fclose(in);
+	produce_end(o, "snapshot.csv", rc, NULL, started);
 	return rc;
 }
 
@@ -239,6 +304,9 @@ static int object_init(struct mount *m, struct object *o,
 	if (!rc)
 		rc = build_metadata(o);
 	if (!rc)
+		rc = centry_init(&o->sample, m->cache, key, "sample.jsonl",
+				 m->opt->snapshot_ttl, NULL, produce_sample, o);
+	if (!rc)
 		rc = centry_init(&o->jsonl, m->cache, key, "snapshot.jsonl",
 				 m->opt->snapshot_ttl, NULL, produce_jsonl, o);
 	if (!rc)
@@ -255,6 +323,7 @@ static void object_free(struct object *o)
 		chain_close(&o->changes);
 	if (o->has_deletes)
 		chain_close(&o->deletes);
+	centry_destroy(&o->sample);
 	centry_destroy(&o->jsonl);
 	centry_destroy(&o->csv);
 	free(o->schema.data);
@@ -544,6 +613,7 @@ static struct json_object *cache_json(struct mount *m)
 	for (size_t i = 0; i < m->nobjects; i++) {
 		struct object *obj = &m->objects[i];
 
+		add_centry(&obj->sample, &hits, &misses);
 		add_centry(&obj->jsonl, &hits, &misses);
 		add_centry(&obj->csv, &hits, &misses);
 		if (obj->has_changes)

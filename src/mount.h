@@ -35,6 +35,7 @@ struct object {
 	struct table_opts opts;   /* effective options */
 	struct memfile schema;    /* schema.json */
 	struct memfile metadata;  /* metadata.json */
+	struct centry sample;	  /* sample.jsonl: the first page */
 	struct centry jsonl;      /* snapshot.jsonl */
 	struct centry csv;        /* snapshot.csv, made from jsonl */
 	struct chain changes;     /* changes/, when has_changes */

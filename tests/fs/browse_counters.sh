@@ -32,3 +32,11 @@ grep -Eq "GET http://127\.0\.0\.1:$port/tables/orders/records\?page=1: HTTP 200,
 if grep -q secret "$T/daemon.log"; then
 	fail "the password shows in the debug log"
 fi
+
+# ... and one line per cache decision.
+cat "$M/orders/snapshot.jsonl" >/dev/null
+for line in "cache: orders/snapshot.jsonl: missing: making it" \
+	"cache: orders/snapshot.jsonl: produced: [0-9]+ records in [0-9]+ pages" \
+	"cache: orders/snapshot.jsonl: hit: fresh, served from the cache"; do
+	grep -Eq "$line" "$T/daemon.log" || fail "no debug line '$line'"
+done
