@@ -72,6 +72,80 @@ static int clean_stale_mount(const char *mnt)
 	return 0;
 }
 
+/* Undoes the octal escapes of a mountinfo field (\040 for a space). */
+static void mountinfo_unescape(char *s)
+{
+	char *out = s;
+
+	for (; *s; s++) {
+		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' &&
+		    s[2] <= '7' && s[3] >= '0' && s[3] <= '7') {
+			*out++ = (char)((s[1] - '0') * 64 + (s[2] - '0') * 8 +
+					(s[3] - '0'));
+			s += 3;
+		} else {
+			*out++ = *s;
+		}
+	}
+	*out = '\0';
+}
+
+/*
+ * Finds the FUSE file system mounted on path (the topmost one) in
+ * /proc/self/mountinfo; copies its type and source. Returns 1 if there is
+ * one, else 0.
+ */
+static int fuse_mounted_on(const char *path, char *type, char *source,
+			   size_t len)
+{
+	char *line = NULL, point[PATH_MAX], t[256], src[PATH_MAX];
+	size_t cap = 0;
+	int found = 0;
+	FILE *f = fopen("/proc/self/mountinfo", "r");
+
+	if (!f)
+		return 0;
+	while (getline(&line, &cap, f) > 0) {
+		const char *sep = strstr(line, " - ");
+
+		/* ID PARENT MAJ:MIN ROOT POINT ... - TYPE SOURCE OPTIONS */
+		if (!sep ||
+		    sscanf(line, "%*s %*s %*s %*s %4095s", point) != 1 ||
+		    sscanf(sep + 3, "%255s %4095s", t, src) != 2)
+			continue;
+		mountinfo_unescape(point);
+		if (strcmp(point, path) || strncmp(t, "fuse", 4))
+			continue;
+		mountinfo_unescape(src);
+		snprintf(type, len, "%.*s", (int)len - 1, t);
+		snprintf(source, len, "%.*s", (int)len - 1, src);
+		found = 1;
+	}
+	free(line);
+	fclose(f);
+	return found;
+}
+
+/*
+ * A second FUSE mount on the same point would hide the first one and its
+ * daemon; refuse it, saying what is there. Other file systems (a bind
+ * mount, a volume) may be mounted over as usual.
+ */
+static int check_live_mount(const char *mnt)
+{
+	char real[PATH_MAX], type[256], source[256];
+
+	if (!realpath(mnt, real) ||
+	    !fuse_mounted_on(real, type, source, sizeof(type)))
+		return 0;
+	fprintf(stderr,
+		"lakeflowfs: %s is already mounted: %s (%s) is mounted "
+		"there; unmount it first (fusermount3 -u %s) or choose another "
+		"mountpoint\n",
+		mnt, type, source, mnt);
+	return -1;
+}
+
 static int check_mountpoint(const char *mnt)
 {
 	struct stat st;
@@ -80,7 +154,7 @@ static int check_mountpoint(const char *mnt)
 		fprintf(stderr, "lakeflowfs: missing MOUNTPOINT (see --help)\n");
 		return -1;
 	}
-	if (clean_stale_mount(mnt))
+	if (clean_stale_mount(mnt) || check_live_mount(mnt))
 		return -1;
 	if (stat(mnt, &st)) {
 		fprintf(stderr, "lakeflowfs: mountpoint %s: %s\n", mnt, strerror(errno));
