@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/wait.h>
+#include <syslog.h>
 #include <unistd.h>
 
 #include <curl/curl.h>
@@ -40,9 +41,28 @@ static void usage(const char *prog)
 	       "the built-in Example source is mounted.\n\n",
 	       prog);
 	options_usage(stdout);
-	printf("\nFUSE options:\n");
-	fflush(stdout);
-	fuse_cmdline_help();
+	/* clang-format off: one string line per help line */
+	fputs("\nFUSE options (handled by libfuse):\n"
+	      "    -f                     stay in the foreground: log to stderr (or\n"
+	      "                           log_file), with a progress line every 5 s\n"
+	      "                           for long fetches\n"
+	      "    -d                     -f and -o debug, plus libfuse's trace of every\n"
+	      "                           request the kernel makes\n"
+	      "    -s                     serve one request at a time (a download then\n"
+	      "                           blocks every other file)\n"
+	      "    -o allow_other         let other users (root too) use the mount; users\n"
+	      "                           other than root need user_allow_other in\n"
+	      "                           /etc/fuse.conf\n"
+	      "    -o allow_root          let root use the mount too\n"
+	      "    -o auto_unmount        unmount when the daemon ends, even by kill -9\n"
+	      "    -o max_threads=N       most requests served at once (default 10)\n"
+	      "    -o max_idle_threads=N  idle threads kept for the next requests\n"
+	      "    -o clone_fd            one /dev/fuse descriptor per thread\n"
+	      "The mount is always read-only. lakeflowfs sets its own cache timeouts:\n"
+	      "libfuse's timeout and caching options (attr_timeout, kernel_cache, ...)\n"
+	      "are not for it.\n",
+	      stdout);
+	/* clang-format on */
 }
 
 /*
@@ -209,7 +229,6 @@ static void report_ready(unsigned char code)
 	if (ready_fd < 0)
 		return;
 	if (code == 0) {
-		log_to_syslog();
 		if (chdir("/")) {
 			/* nothing depends on the cwd; ignore */
 		}
@@ -229,9 +248,41 @@ static void report_ready(unsigned char code)
 	ready_fd = -1;
 }
 
+/*
+ * Picks where the daemon logs once it has no terminal: log_file if given
+ * (already in use), else syslog, else, where /dev/log does not answer
+ * (containers, minimal hosts), CACHE_DIR/lakeflowfs.log, saying so on
+ * stderr while there still is one.
+ */
+static void background_log(const struct options *opt)
+{
+	char path[PATH_MAX];
+
+	if (ready_fd < 0 || opt->log_file)
+		return;
+	if (log_syslog_usable()) {
+		log_to_syslog();
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/lakeflowfs.log", opt->cache_dir);
+	if (log_to_file(path) == 0) {
+		fprintf(stderr,
+			"lakeflowfs: no syslog here (%s does not answer): "
+			"the log goes to %s\n",
+			_PATH_LOG, path);
+		return;
+	}
+	fprintf(stderr,
+		"lakeflowfs: warning: no syslog here and %s cannot be "
+		"written: the daemon's log is lost; use -o log_file=FILE\n",
+		path);
+	log_to_syslog();
+}
+
 /* ------------------------------------------------------------ serve --- */
 
-static int serve(struct fuse *fuse, const struct fuse_cmdline_opts *cmd)
+static int serve(struct fuse *fuse, const struct fuse_cmdline_opts *cmd,
+		 const struct options *opt)
 {
 	struct fuse_session *se = fuse_get_session(fuse);
 	struct fuse_loop_config *lc;
@@ -248,6 +299,7 @@ static int serve(struct fuse *fuse, const struct fuse_cmdline_opts *cmd)
 	if (fs_session_io(fuse))
 		lf_warn("lookups run one at a time: a download blocks listing "
 			"its directory");
+	background_log(opt);
 	report_ready(0);
 	lf_info("mounted on %s", cmd->mountpoint);
 	if (cmd->singlethread) {
@@ -284,7 +336,6 @@ int main(int argc, char *argv[])
 		goto out_args;
 	if (opt.show_help) {
 		usage(argv[0]);
-		fuse_lib_help(&args);
 		rc = 0;
 		goto out_args;
 	}
@@ -298,6 +349,11 @@ int main(int argc, char *argv[])
 	    options_resolve(&opt, &builtin))
 		goto out_args;
 	log_set_debug(opt.debug || cmd.debug);
+	if (opt.log_file && log_to_file(opt.log_file)) {
+		fprintf(stderr, "lakeflowfs: log_file: cannot append to %s\n",
+			opt.log_file);
+		goto out_args;
+	}
 	if (fuse_opt_add_arg(&args, "-oro,default_permissions,fsname=lakeflowfs,"
 			     "subtype=lakeflowfs"))
 		goto out_args;
@@ -314,7 +370,7 @@ int main(int argc, char *argv[])
 	/* In the foreground, long fetches print a progress line now and then. */
 	if (cmd.foreground && status_start_ticker(&m.status, 5))
 		lf_warn("no progress lines: cannot start their thread");
-	rc = serve(fuse, &cmd);
+	rc = serve(fuse, &cmd, &opt);
 out_fuse:
 	report_ready((unsigned char)rc);
 	fuse_destroy(fuse);

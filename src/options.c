@@ -12,7 +12,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <json-c/json.h>
 
@@ -39,6 +41,7 @@ static const struct fuse_opt option_spec[] = {
 	OPTION("refresh=%s", refresh_s),
 	OPTION("parallel=%s", parallel_s),
 	OPTION("spec=%s", spec_file),
+	OPTION("log_file=%s", log_file),
 	OPTION("password=%s", password),
 	OPTION("insecure", insecure),
 	OPTION("debug", debug),
@@ -70,7 +73,12 @@ void options_usage(FILE *out)
 	      "                           or deletes/ listing (default 30s; 0: every listing)\n"
 	      "    -o parallel=N          page requests in flight per read (default 8)\n"
 	      "    -o insecure            do not verify TLS certificates (not advised)\n"
-	      "    -o debug               log every request and decision\n"
+	      "    -o debug               log every HTTP request and cache decision\n"
+	      "                           (in the background too; it does not imply -f)\n"
+	      "    -o log_file=FILE       append the log to FILE, each line with a\n"
+	      "                           timestamp (default: stderr with -f, else syslog,\n"
+	      "                           or CACHE_DIR/lakeflowfs.log where /dev/log is\n"
+	      "                           missing)\n"
 	      "TIME is seconds, or a number with a unit: 90s, 5m, 2h, 1d.\n"
 	      "The password may also come from the LAKEFLOWFS_PASSWORD environment\n"
 	      "variable, the user from LAKEFLOWFS_USERNAME.\n",
@@ -442,6 +450,40 @@ static int resolve_source(struct options *o)
 	return o->url ? 0 : set_string(&o->url, o->source) ? -1 : 0;
 }
 
+/* Makes log_file absolute (the daemon leaves its directory) and checks
+ * that it can be appended to. */
+static int resolve_log_file(struct options *o)
+{
+	char cwd[PATH_MAX], *abs;
+	int fd;
+
+	if (!*o->log_file) {
+		fprintf(stderr, "lakeflowfs: log_file: must not be empty\n");
+		return -1;
+	}
+	if (*o->log_file != '/') {
+		if (!getcwd(cwd, sizeof(cwd)) ||
+		    asprintf(&abs, "%s/%s", cwd, o->log_file) < 0) {
+			fprintf(stderr,
+				"lakeflowfs: log_file: cannot make %s "
+				"absolute\n",
+				o->log_file);
+			return -1;
+		}
+		free(o->log_file);
+		o->log_file = abs;
+	}
+	fd = open(o->log_file, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		fprintf(stderr,
+			"lakeflowfs: log_file: cannot append to %s: %s\n",
+			o->log_file, strerror(errno));
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
 static int load_spec(struct options *o)
 {
 	char err[512];
@@ -467,6 +509,8 @@ int options_resolve(struct options *o, int *builtin)
 		return -1;
 	if (o->spec_file && load_spec(o))
 		return -1;
+	if (o->log_file && resolve_log_file(o))
+		return -1;
 	if (*builtin && !o->allow_list && set_string(&o->allow_list, "num_rows"))
 		return -1;
 	if (o->insecure)
@@ -480,9 +524,9 @@ void options_free(struct options *o)
 	char **strings[] = { &o->url, &o->username, &o->password_file,
 			     &o->connection, &o->cache_dir, &o->snapshot_ttl_s,
 			     &o->timeout_s, &o->retries_s, &o->refresh_s,
-			     &o->parallel_s, &o->spec_file, &o->password,
-			     &o->secret, &o->allow_list, &o->mountpoint,
-			     &o->source };
+			     &o->parallel_s, &o->spec_file, &o->log_file,
+			     &o->password, &o->secret, &o->allow_list,
+			     &o->mountpoint, &o->source };
 
 	for (size_t i = 0; i < sizeof(strings) / sizeof(strings[0]); i++) {
 		if (*strings[i] == o->secret && o->secret)

@@ -29,6 +29,7 @@ struct options {
 	char *refresh_s;
 	char *parallel_s;
 	char *spec_file;
+	char *log_file;	   /* absolute once resolved */
 	char *password;    /* set only to refuse it with a clear message */
 	char *source;      /* SOURCE before MOUNTPOINT (mount -t fuse.lakeflowfs) */
 	char *mountpoint;  /* handed back to libfuse by options_parse */
