@@ -281,8 +281,9 @@ static void background_log(const struct options *opt)
 
 /* ------------------------------------------------------------ serve --- */
 
+/* Mounts and serves until unmounted; *served tells whether it mounted. */
 static int serve(struct fuse *fuse, const struct fuse_cmdline_opts *cmd,
-		 const struct options *opt)
+		 const struct options *opt, int *served)
 {
 	struct fuse_session *se = fuse_get_session(fuse);
 	struct fuse_loop_config *lc;
@@ -299,6 +300,7 @@ static int serve(struct fuse *fuse, const struct fuse_cmdline_opts *cmd,
 	if (fs_session_io(fuse))
 		lf_warn("lookups run one at a time: a download blocks listing "
 			"its directory");
+	*served = 1;
 	background_log(opt);
 	report_ready(0);
 	lf_info("mounted on %s", cmd->mountpoint);
@@ -330,7 +332,7 @@ int main(int argc, char *argv[])
 	struct options opt;
 	struct mount m = { 0 };
 	struct fuse *fuse = NULL;
-	int builtin, rc = EXIT_USAGE;
+	int builtin, served = 0, rc = EXIT_USAGE;
 
 	if (options_parse(&args, &opt))
 		goto out_args;
@@ -370,10 +372,12 @@ int main(int argc, char *argv[])
 	/* In the foreground, long fetches print a progress line now and then. */
 	if (cmd.foreground && status_start_ticker(&m.status, 5))
 		lf_warn("no progress lines: cannot start their thread");
-	rc = serve(fuse, &cmd, &opt);
+	rc = serve(fuse, &cmd, &opt, &served);
 out_fuse:
 	report_ready((unsigned char)rc);
 	fuse_destroy(fuse);
+	if (rc && !served)
+		mount_discard_cache(&m);
 	mount_release(&m);
 	curl_global_cleanup();
 out_args:

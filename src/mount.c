@@ -4,9 +4,13 @@
  */
 #include "mount.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <ftw.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <json-c/json.h>
@@ -390,10 +394,68 @@ static void explain_failure(const struct mount *m, int rc)
 			strerror(-rc));
 }
 
+/* Whether the built-in mount that made cache_dir/builtin-<pid> is gone. */
+static int builtin_gone(long pid)
+{
+	char path[64], comm[32] = "";
+	FILE *f;
+
+	if (pid <= 0 || pid == (long)getpid())
+		return 1; /* ours is made anew; one of our pid is a dead one's
+			   */
+	if (kill((pid_t)pid, 0) && errno == ESRCH)
+		return 1;
+	snprintf(path, sizeof(path), "/proc/%ld/comm", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	if (!fgets(comm, sizeof(comm), f))
+		comm[0] = '\0';
+	fclose(f);
+	return strcmp(comm, "lakeflowfs\n") != 0; /* the pid went to another */
+}
+
+/*
+ * A built-in mount's cache is private to its process and removed at
+ * unmount; one killed with kill -9 leaves it behind. Sweeps those whose
+ * process is gone.
+ */
+static void sweep_builtin_caches(const char *cache_dir)
+{
+	DIR *d = opendir(cache_dir);
+	struct dirent *de;
+
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		struct cache *old;
+		char *end;
+		long pid;
+
+		if (strncmp(de->d_name, "builtin-", 8))
+			continue;
+		pid = strtol(de->d_name + 8, &end, 10);
+		if (*end || end == de->d_name + 8 || !builtin_gone(pid))
+			continue;
+		if (cache_open(cache_dir, de->d_name, &old) == 0) {
+			cache_close(old, 1);
+			lf_info("removed %s/%s, the cache of a built-in mount "
+				"whose process is gone",
+				cache_dir, de->d_name);
+		}
+	}
+	closedir(d);
+}
+
+/* Opens the source's cache. Returns 0, or 2 (message printed): an
+ * unusable cache_dir is a bad option. */
 static int open_cache(struct mount *m)
 {
+	struct stat st;
 	char key[128];
 
+	m->cache_dir_made = stat(m->opt->cache_dir, &st) != 0;
+	sweep_builtin_caches(m->opt->cache_dir);
 	if (m->server)
 		snprintf(key, sizeof(key), "builtin-%ld", (long)getpid());
 	else
@@ -401,7 +463,7 @@ static int open_cache(struct mount *m)
 	if (cache_open(m->opt->cache_dir, key, &m->cache)) {
 		fprintf(stderr, "lakeflowfs: cache_dir: cannot use %s\n",
 			m->opt->cache_dir);
-		return -1;
+		return 2;
 	}
 	return 0;
 }
@@ -518,6 +580,9 @@ static int discover(struct mount *m)
 	rc = describe_all(m, names, &infos);
 	if (rc == 0 && m->opt->spec)
 		rc = check_spec(m, names, infos);
+	/* Only a mount that will be made touches the cache. */
+	if (rc == 0)
+		rc = open_cache(m);
 	if (rc == 0)
 		rc = make_objects(m, names, infos);
 	for (size_t i = 0; infos && names[i]; i++)
@@ -534,9 +599,28 @@ int mount_init(struct mount *m, struct options *opt, int builtin)
 	status_init(&m->status);
 	if (builtin ? start_builtin(m) : !(m->url = strdup(opt->url)))
 		return 1;
-	if (connect_http(m) || open_cache(m))
+	if (connect_http(m))
 		return 1;
 	return discover(m);
+}
+
+static int rmdir_empty(const char *path, const struct stat *st, int type,
+		       struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	if (type == FTW_DP)
+		rmdir(path); /* fails, as it should, where a file is left */
+	return 0;
+}
+
+void mount_discard_cache(struct mount *m)
+{
+	if (!m->cache)
+		return;
+	nftw(cache_root(m->cache), rmdir_empty, 16, FTW_DEPTH | FTW_PHYS);
+	if (m->cache_dir_made)
+		rmdir(m->opt->cache_dir);
 }
 
 void mount_release(struct mount *m)

@@ -179,10 +179,21 @@ static int set_string(char **dst, const char *src)
 	return 0;
 }
 
+/* Warns when others may read a file that holds the password. */
+static void warn_readable(const char *option, const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st) == 0 && (st.st_mode & (S_IRWXG | S_IRWXO)))
+		fprintf(stderr,
+			"lakeflowfs: warning: %s %s is readable by others; "
+			"chmod 600 it\n",
+			option, path);
+}
+
 /* Reads the first line of a password file, warning when others can read it. */
 static int read_password_file(const char *path, char **out)
 {
-	struct stat st;
 	char *line = NULL;
 	size_t cap = 0;
 	ssize_t n;
@@ -194,10 +205,7 @@ static int read_password_file(const char *path, char **out)
 			path, strerror(errno));
 		return -1;
 	}
-	if (fstat(fileno(f), &st) == 0 && (st.st_mode & (S_IRWXG | S_IRWXO)))
-		fprintf(stderr,
-			"lakeflowfs: warning: password_file %s is readable by "
-			"others; chmod 600 it\n", path);
+	warn_readable("password_file", path);
 	n = getline(&line, &cap, f);
 	fclose(f);
 	while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
@@ -283,6 +291,8 @@ out:
 static int load_connection(struct options *o)
 {
 	struct json_object *obj = json_object_from_file(o->connection);
+
+	warn_readable("connection", o->connection);
 
 	return apply_connection(obj, json_util_get_last_err(), o->connection, o);
 }
