@@ -175,20 +175,38 @@ static void produce_end(struct object *o, const char *file, int rc,
 		lf_debug("cache: %s/%s: produced in %lld ms", o->dir, file, ms);
 }
 
+/* A read of the source that makes a data file: a snapshot or its sample. */
+typedef int (*produce_read_fn)(struct http_client *c,
+			       const struct table_info *t,
+			       const struct table_opts *o, int64_t init_us,
+			       FILE *out, struct read_progress *progress);
+
+/* Makes file of o with fetch, shown in _status.json while it runs. */
+static int produce_read(struct object *o, struct centry *e, const char *file,
+			produce_read_fn fetch, FILE *out,
+			struct read_progress *progress)
+{
+	int64_t started = produce_begin(o, e, file);
+	struct activity act;
+	int rc;
+
+	status_begin(&o->m->status, &act, o->dir, file, progress);
+	rc = fetch(o->m->http, o->info, &o->opts, isotime_now_us(), out,
+		   progress);
+	status_end(&o->m->status, &act);
+	produce_end(o, file, rc, progress, started);
+	return rc;
+}
+
 /* Produces snapshot.jsonl: every record, read now. */
 static int produce_jsonl(void *arg, FILE *out)
 {
 	struct object *o = arg;
-	struct read_progress progress = { 0, 0 };
-	int64_t started = produce_begin(o, &o->jsonl, "snapshot.jsonl");
-	struct activity act;
+	struct read_progress progress = {0, 0};
 	int rc;
 
-	status_begin(&o->m->status, &act, o->dir, "snapshot.jsonl", &progress);
-	rc = source_snapshot(o->m->http, o->info, &o->opts, isotime_now_us(), out,
-			     &progress);
-	status_end(&o->m->status, &act);
-	produce_end(o, "snapshot.jsonl", rc, &progress, started);
+	rc = produce_read(o, &o->jsonl, "snapshot.jsonl", source_snapshot, out,
+			  &progress);
 	if (rc == 0)
 		lf_info("%s: snapshot of %lu records in %lu pages", o->dir,
 			progress.records, progress.pages);
@@ -200,16 +218,9 @@ static int produce_sample(void *arg, FILE *out)
 {
 	struct object *o = arg;
 	struct read_progress progress = {0, 0};
-	int64_t started = produce_begin(o, &o->sample, "sample.jsonl");
-	struct activity act;
-	int rc;
 
-	status_begin(&o->m->status, &act, o->dir, "sample.jsonl", &progress);
-	rc = source_sample(o->m->http, o->info, &o->opts, isotime_now_us(), out,
-			   &progress);
-	status_end(&o->m->status, &act);
-	produce_end(o, "sample.jsonl", rc, &progress, started);
-	return rc;
+	return produce_read(o, &o->sample, "sample.jsonl", source_sample, out,
+			    &progress);
 }
 
 /* Produces snapshot.csv from the cached snapshot.jsonl. */

@@ -72,15 +72,20 @@ same changes
 same deletes
 assert_eq "$stamp0" "$(stat -c '%i %.9Y' "$O/orders/changes/$first")" "the first batch file after a second run"
 
-# A run killed before renaming a batch into place leaves only a hidden
-# temporary file and the old state; the next run copies the batch once.
-post 2
-sleep 1.2
-state0=$(cat "$S/orders-changes.files.state")
-printf '.jsonl' >"$T/arm-mv"
-killed_run
-assert_eq 137 "$(cat "$T/rc")" "exit status of the run killed before a rename"
-assert_eq "$state0" "$(cat "$S/orders-changes.files.state")" "state after the run killed before a rename"
+# killed_at ROUND SUFFIX WHAT: after new writes, a run killed at its first
+# mv onto a name ending in SUFFIX keeps the old state.
+killed_at() {
+	post "$1"
+	sleep 1.2
+	state0=$(cat "$S/orders-changes.files.state")
+	printf '%s' "$2" >"$T/arm-mv"
+	killed_run
+	assert_eq 137 "$(cat "$T/rc")" "exit status of the run killed $3"
+	assert_eq "$state0" "$(cat "$S/orders-changes.files.state")" "state after the run killed $3"
+}
+# Killed before renaming a batch into place: only a hidden temporary file
+# is left; the next run copies the batch once.
+killed_at 2 .jsonl "before a rename"
 ls -a "$O/orders/changes" | grep -q '\.part$' || fail "the killed run left no temporary file"
 if ls "$O/orders/changes" | grep -q part; then
 	fail "a temporary file is visible to Spark and Auto Loader (no leading dot)"
@@ -88,16 +93,9 @@ fi
 run
 same changes
 same deletes
-
-# A run killed after the rename, before saving the token: the next run
-# keeps the file it finds identical and copies nothing twice.
-post 3
-sleep 1.2
-state0=$(cat "$S/orders-changes.files.state")
-printf 'changes.files.state' >"$T/arm-mv"
-killed_run
-assert_eq 137 "$(cat "$T/rc")" "exit status of the run killed before saving a token"
-assert_eq "$state0" "$(cat "$S/orders-changes.files.state")" "state after the run killed before saving a token"
+# Killed after the rename, before saving the token: the next run keeps the
+# file it finds identical and copies nothing twice.
+killed_at 3 changes.files.state "before saving a token"
 run
 same changes
 same deletes
