@@ -12,9 +12,15 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/uio.h>
 #include <unistd.h>
+
+#include <fuse_lowlevel.h>
+#include <linux/fuse.h>
 
 #include "log.h"
 #include "mount.h"
@@ -23,16 +29,17 @@ enum node_kind {
 	NODE_NONE,
 	NODE_ROOT,
 	NODE_TABLES,
-	NODE_STATUS,  /* /_status.json */
+	NODE_STATUS, /* /_status.json */
 	NODE_OBJECT,
 	NODE_SCHEMA,
 	NODE_METADATA,
+	NODE_SAMPLE, /* sample.jsonl */
 	NODE_JSONL,
 	NODE_CSV,
-	NODE_CHAIN,   /* changes/ or deletes/ */
-	NODE_OFFSET,  /* <chain>/_offset */
-	NODE_NEXT,    /* <chain>/_next.<token> */
-	NODE_BATCH,   /* <chain>/<token>.jsonl */
+	NODE_CHAIN,  /* changes/ or deletes/ */
+	NODE_OFFSET, /* <chain>/_offset */
+	NODE_NEXT,   /* <chain>/_next.<token> */
+	NODE_BATCH,  /* <chain>/<token>.jsonl */
 };
 
 struct node {
@@ -48,10 +55,9 @@ static const struct {
 	const char *name;
 	enum node_kind kind;
 } object_files[] = {
-	{ "schema.json", NODE_SCHEMA },
-	{ "metadata.json", NODE_METADATA },
-	{ "snapshot.jsonl", NODE_JSONL },
-	{ "snapshot.csv", NODE_CSV },
+    {"schema.json", NODE_SCHEMA},  {"metadata.json", NODE_METADATA},
+    {"sample.jsonl", NODE_SAMPLE}, {"snapshot.jsonl", NODE_JSONL},
+    {"snapshot.csv", NODE_CSV},
 };
 #define NOBJECT_FILES (sizeof(object_files) / sizeof(object_files[0]))
 
@@ -164,11 +170,60 @@ static const struct memfile *node_memfile(struct mount *m, struct node n)
 
 static struct centry *node_centry(struct node n)
 {
+	if (n.kind == NODE_SAMPLE)
+		return &n.obj->sample;
 	if (n.kind == NODE_JSONL)
 		return &n.obj->jsonl;
 	if (n.kind == NODE_CSV)
 		return &n.obj->csv;
 	return NULL;
+}
+
+/* The name of an object's file, for log lines. */
+static const char *node_name(const struct node *n)
+{
+	for (size_t i = 0; i < NOBJECT_FILES; i++) {
+		if (object_files[i].kind == n->kind)
+			return object_files[i].name;
+	}
+	return "?";
+}
+
+/*
+ * centry_ensure(), saying at debug level what the cache decided when this
+ * request did not make the file itself (the producer logs that): served
+ * as it was, made by a fetch already running, or adopted from an earlier
+ * run. The before and after are looked at apart from the decision, so a
+ * line may miss a race; the file served never does.
+ */
+static int data_ensure(const struct node *n, struct centry *e, struct stat *cst)
+{
+	unsigned gen0, gen;
+	unsigned long misses0, misses;
+	int ready0, busy0, rc;
+
+	pthread_mutex_lock(&e->lock);
+	gen0 = e->gen;
+	misses0 = e->misses;
+	ready0 = e->ready;
+	busy0 = e->busy;
+	pthread_mutex_unlock(&e->lock);
+	rc = centry_ensure(e, cst, &gen);
+	if (rc || !log_debug_enabled())
+		return rc;
+	pthread_mutex_lock(&e->lock);
+	misses = e->misses;
+	pthread_mutex_unlock(&e->lock);
+	if (gen == gen0)
+		lf_debug("cache: %s/%s: hit: fresh, served from the cache",
+			 n->obj->dir, node_name(n));
+	else if (busy0)
+		lf_debug("cache: %s/%s: made by the fetch that was running",
+			 n->obj->dir, node_name(n));
+	else if (!ready0 && misses == misses0)
+		lf_debug("cache: %s/%s: adopted the file an earlier run left",
+			 n->obj->dir, node_name(n));
+	return rc;
 }
 
 /* Makes the content of _offset or _next.<token> as it is now. */
@@ -235,7 +290,6 @@ static int fs_getattr(const char *path, struct stat *st,
 	const struct memfile *mem = node_memfile(m, n);
 	struct centry *e = node_centry(n);
 	struct stat cst;
-	unsigned gen;
 	int rc;
 
 	memset(st, 0, sizeof(*st));
@@ -244,7 +298,11 @@ static int fs_getattr(const char *path, struct stat *st,
 	fill_times(st, m->started_us);
 	if (n.kind == NODE_ROOT || n.kind == NODE_OBJECT || n.kind == NODE_CHAIN) {
 		st->st_mode = S_IFDIR | 0555;
+		/* 2 + subdirectories, as fts-based walkers may rely on */
 		st->st_nlink = 2 + (n.kind == NODE_ROOT ? m->nobjects : 0);
+		if (n.kind == NODE_OBJECT)
+			st->st_nlink +=
+			    (nlink_t)(n.obj->has_changes + n.obj->has_deletes);
 		return 0;
 	}
 	st->st_mode = S_IFREG | 0444;
@@ -276,7 +334,7 @@ static int fs_getattr(const char *path, struct stat *st,
 	}
 	if (!e)
 		return -ENOENT;
-	rc = centry_ensure(e, &cst, &gen);
+	rc = data_ensure(&n, e, &cst);
 	if (rc)
 		return rc == -ENOSPC ? rc : -EIO;
 	st->st_size = cst.st_size;
@@ -284,6 +342,22 @@ static int fs_getattr(const char *path, struct stat *st,
 	st->st_mtim = cst.st_mtim;
 	st->st_ctim = cst.st_mtim;
 	return 0;
+}
+
+/*
+ * Adds one entry with its file type, so that find, tree walkers and
+ * os.walk learn what it is without a stat; a stat of a data file would
+ * materialize it. Never FUSE_FILL_DIR_PLUS: with it libfuse would look
+ * every entry up, which is a getattr, which is a download.
+ */
+static void fill_typed(void *buf, fuse_fill_dir_t fill, const char *name,
+		       mode_t type)
+{
+	struct stat st;
+
+	memset(&st, 0, sizeof(st));
+	st.st_mode = type;
+	fill(buf, name, &st, 0, 0);
 }
 
 /* Listing a chain is a refresh (at most once per refresh interval). */
@@ -300,12 +374,12 @@ static int readdir_chain(struct chain *ch, void *buf, fuse_fill_dir_t fill)
 	rc = chain_tokens(ch, &tokens);
 	if (rc)
 		return rc;
-	fill(buf, ".", NULL, 0, 0);
-	fill(buf, "..", NULL, 0, 0);
-	fill(buf, "_offset", NULL, 0, 0);
+	fill_typed(buf, fill, ".", S_IFDIR);
+	fill_typed(buf, fill, "..", S_IFDIR);
+	fill_typed(buf, fill, "_offset", S_IFREG);
 	for (size_t i = 0; tokens[i]; i++) {
 		snprintf(name, sizeof(name), "%s.jsonl", tokens[i]);
-		fill(buf, name, NULL, 0, 0);
+		fill_typed(buf, fill, name, S_IFREG);
 	}
 	source_names_free(tokens);
 	return 0;
@@ -322,21 +396,21 @@ static int fs_readdir(const char *path, void *buf, fuse_fill_dir_t fill,
 		return readdir_chain(n.chain, buf, fill);
 	if (n.kind != NODE_ROOT && n.kind != NODE_OBJECT)
 		return n.kind == NODE_NONE ? -ENOENT : -ENOTDIR;
-	fill(buf, ".", NULL, 0, 0);
-	fill(buf, "..", NULL, 0, 0);
+	fill_typed(buf, fill, ".", S_IFDIR);
+	fill_typed(buf, fill, "..", S_IFDIR);
 	if (n.kind == NODE_ROOT) {
-		fill(buf, "tables", NULL, 0, 0);
-		fill(buf, "_status.json", NULL, 0, 0);
+		fill_typed(buf, fill, "tables", S_IFREG);
+		fill_typed(buf, fill, "_status.json", S_IFREG);
 		for (size_t i = 0; i < m->nobjects; i++)
-			fill(buf, m->objects[i].dir, NULL, 0, 0);
+			fill_typed(buf, fill, m->objects[i].dir, S_IFDIR);
 		return 0;
 	}
 	for (size_t i = 0; i < NOBJECT_FILES; i++)
-		fill(buf, object_files[i].name, NULL, 0, 0);
+		fill_typed(buf, fill, object_files[i].name, S_IFREG);
 	if (n.obj->has_changes)
-		fill(buf, "changes", NULL, 0, 0);
+		fill_typed(buf, fill, "changes", S_IFDIR);
 	if (n.obj->has_deletes)
-		fill(buf, "deletes", NULL, 0, 0);
+		fill_typed(buf, fill, "deletes", S_IFDIR);
 	return 0;
 }
 
@@ -498,6 +572,59 @@ static int fs_statfs(const char *path, struct statvfs *sv)
 	return 0;
 }
 
+/* ------------------------------------------------- parallel lookups --- */
+
+/*
+ * libfuse before 3.16.2 never tells the kernel it wants
+ * FUSE_CAP_PARALLEL_DIROPS, whatever fs_init asks for. This session I/O
+ * passes every message through unchanged but one: the answer to the
+ * kernel's INIT request, where it sets FUSE_PARALLEL_DIROPS when fs_init
+ * asked for it (and so the kernel offered it). A newer libfuse sets the
+ * same bit itself. One mount per process, so the state is the process's.
+ */
+static struct {
+	uint64_t unique; /* the INIT request's id; 0: not seen */
+	int want;	 /* fs_init asked for parallel dirops */
+} init_patch;
+
+static ssize_t init_read(int fd, void *buf, size_t len, void *userdata)
+{
+	const struct fuse_in_header *in = buf;
+	ssize_t n = read(fd, buf, len);
+
+	(void)userdata;
+	if (n >= (ssize_t)sizeof(*in) && in->opcode == FUSE_INIT)
+		__atomic_store_n(&init_patch.unique, in->unique,
+				 __ATOMIC_RELEASE);
+	return n;
+}
+
+static ssize_t init_writev(int fd, struct iovec *iov, int count, void *userdata)
+{
+	const struct fuse_out_header *out = iov[0].iov_base;
+	uint64_t init = __atomic_load_n(&init_patch.unique, __ATOMIC_ACQUIRE);
+
+	(void)userdata;
+	if (init && count >= 2 && iov[0].iov_len >= sizeof(*out) &&
+	    out->unique == init && out->error == 0 &&
+	    iov[1].iov_len >= offsetof(struct fuse_init_out, flags) + 4 &&
+	    __atomic_load_n(&init_patch.want, __ATOMIC_ACQUIRE))
+		((struct fuse_init_out *)iov[1].iov_base)->flags |=
+		    FUSE_PARALLEL_DIROPS;
+	return writev(fd, iov, count);
+}
+
+int fs_session_io(struct fuse *fuse)
+{
+	static const struct fuse_custom_io io = {
+	    .read = init_read,
+	    .writev = init_writev,
+	};
+	struct fuse_session *se = fuse_get_session(fuse);
+
+	return fuse_session_custom_io(se, &io, fuse_session_fd(se));
+}
+
 static void *fs_init(struct fuse_conn_info *conn, struct fuse_config *cfg)
 {
 	/*
@@ -513,6 +640,25 @@ static void *fs_init(struct fuse_conn_info *conn, struct fuse_config *cfg)
 	cfg->attr_timeout = 0;
 	conn->want &= ~FUSE_CAP_AUTO_INVAL_DATA;
 	cfg->use_ino = 0;
+	/*
+	 * Listings carry file types (fill_typed), never attributes: an
+	 * attribute of a data file is a download. READDIRPLUS would only
+	 * make the kernel ask for entries libfuse then sends without
+	 * attributes, so plain READDIR it is.
+	 */
+	conn->want &= ~(FUSE_CAP_READDIRPLUS | FUSE_CAP_READDIRPLUS_AUTO);
+	/*
+	 * Without parallel directory operations the kernel serializes
+	 * LOOKUP and READDIR per directory: a lookup that downloads would
+	 * hold up every ls and cat of its object until it ends.
+	 */
+	if (conn->capable & FUSE_CAP_PARALLEL_DIROPS) {
+		conn->want |= FUSE_CAP_PARALLEL_DIROPS;
+		__atomic_store_n(&init_patch.want, 1, __ATOMIC_RELEASE);
+	} else {
+		lf_warn("the kernel cannot run lookups in parallel: a download "
+			"blocks listing its directory");
+	}
 	return fuse_get_context()->private_data;
 }
 

@@ -11,4 +11,12 @@
 
 extern const struct fuse_operations fs_operations;
 
+/*
+ * Routes the mounted session's messages through fs's I/O, which carries
+ * fs_init's wish for parallel lookups to the kernel where libfuse would
+ * drop it. Call after fuse_mount() and before the loop. Returns 0 or
+ * -errno.
+ */
+int fs_session_io(struct fuse *fuse);
+
 #endif

@@ -370,14 +370,18 @@ static void http_count_status(struct http_stats *st, long status)
 	st->by_status[i].count++;
 }
 
+/* Counts one attempt: failed (status >= 400 or transport), or cancelled
+ * because its answer was no longer needed, which is no failure. */
 static void http_count(struct http_client *c, int retry, int failed,
-		       long status, size_t bytes)
+		       int cancelled, long status, size_t bytes)
 {
 	pthread_mutex_lock(&c->lock);
 	c->stats.calls++;
 	if (retry)
 		c->stats.retries++;
-	if (failed) {
+	if (cancelled) {
+		c->stats.cancelled++;
+	} else if (failed) {
 		c->stats.errors++;
 		http_count_status(&c->stats, status);
 	}
@@ -496,6 +500,39 @@ static CURLcode http_perform(struct http_handle *h, const char *url,
 	return cc;
 }
 
+static int64_t http_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The debug line of one attempt: what came back, how much, how fast. */
+static void http_log_attempt(const struct http_client *c,
+			     const struct http_handle *h, const char *path,
+			     CURLcode cc, long status, int cancelled,
+			     size_t bytes, int64_t ms, int n)
+{
+	if (!log_debug_enabled())
+		return;
+	if (cancelled)
+		lf_debug(
+		    "GET %s%s: cancelled, %zu bytes, %lld ms, attempt %d/%d",
+		    c->log_base, path, bytes, (long long)ms, n,
+		    c->cfg.attempts);
+	else if (cc != CURLE_OK)
+		lf_debug("GET %s%s: %s, %lld ms, attempt %d/%d", c->log_base,
+			 path,
+			 h->errbuf[0] ? h->errbuf : curl_easy_strerror(cc),
+			 (long long)ms, n, c->cfg.attempts);
+	else
+		lf_debug(
+		    "GET %s%s: HTTP %ld, %zu bytes, %lld ms, attempt %d/%d",
+		    c->log_base, path, status, bytes, (long long)ms, n,
+		    c->cfg.attempts);
+}
+
 /* Runs up to cfg.attempts tries of one GET; logs the final failure. */
 static int http_attempts(struct http_client *c, struct http_handle *h,
 			 const char *url, const char *path, struct buf *body,
@@ -510,10 +547,17 @@ static int http_attempts(struct http_client *c, struct http_handle *h,
 			http_backoff(c, n, cancel);
 		if (http_cancelled(cancel))
 			return -ECANCELED;
+		int64_t start = http_now_ms();
+		int stopped;
+
 		cc = http_perform(h, url, &sink, status);
+		/* A transfer cut short because nobody needs it any more. */
+		stopped = cc != CURLE_OK && http_cancelled(cancel);
 		http_count(c, n > 0,
 			   cc != CURLE_OK || *status < 200 || *status >= 300,
-			   cc != CURLE_OK ? 0 : *status, body->len);
+			   stopped, cc != CURLE_OK ? 0 : *status, body->len);
+		http_log_attempt(c, h, path, cc, *status, stopped, body->len,
+				 http_now_ms() - start, n + 1);
 		if (http_cancelled(cancel))
 			return -ECANCELED;
 		if (sink.too_big == 2) {
@@ -533,10 +577,6 @@ static int http_attempts(struct http_client *c, struct http_handle *h,
 					   : http_curl_retriable(cc);
 		if (!retry)
 			break;
-		lf_debug("GET %s%s: attempt %d failed (%s %ld), retrying",
-			 c->log_base, path, n + 1,
-			 cc == CURLE_OK ? "HTTP" : "curl",
-			 cc == CURLE_OK ? *status : (long)cc);
 	}
 	if (cc != CURLE_OK) {
 		http_fail(why, "GET %s%s: %s", c->log_base, path,

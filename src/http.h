@@ -84,6 +84,8 @@ struct http_stats {
 	unsigned long calls;    /* HTTP attempts sent */
 	unsigned long retries;  /* attempts that were retries */
 	unsigned long errors;   /* failed attempts (status >= 400 or transport) */
+	/* attempts cut short because their answer was no longer needed */
+	unsigned long cancelled;
 	unsigned long long bytes; /* body bytes received */
 	/* failed attempts by HTTP status; status 0 counts transport errors */
 	struct {

@@ -6,11 +6,22 @@
 
 #include "log.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <syslog.h>
+#include <unistd.h>
+
+#include "common/isotime.h"
+
+#define LOG_LINE_MAX 4096 /* a longer line is cut */
 
 static int debug_on;
+static int log_fd = -1; /* log_to_file()'s file, or -1 */
 
 void log_set_debug(int on)
 {
@@ -65,4 +76,58 @@ void log_to_syslog(void)
 {
 	openlog("lakeflowfs", LOG_PID, LOG_DAEMON);
 	fuse_set_log_func(syslog_func);
+}
+
+int log_syslog_usable(void)
+{
+	static const int types[] = {SOCK_DGRAM, SOCK_STREAM};
+	struct sockaddr_un addr = {.sun_family = AF_UNIX};
+	int ok = 0;
+
+	snprintf(addr.sun_path, sizeof(addr.sun_path), "%s", _PATH_LOG);
+	for (size_t i = 0; !ok && i < sizeof(types) / sizeof(types[0]); i++) {
+		int fd = socket(AF_UNIX, types[i] | SOCK_CLOEXEC, 0);
+
+		if (fd < 0)
+			continue;
+		ok = connect(fd, (struct sockaddr *)&addr, sizeof(addr)) == 0;
+		close(fd);
+	}
+	return ok;
+}
+
+static void file_func(enum fuse_log_level level, const char *fmt, va_list ap)
+{
+	char line[LOG_LINE_MAX], when[ISOTIME_SIZE];
+	int n, len;
+
+	(void)level;
+	isotime_format(isotime_now_us(), when);
+	n = snprintf(line, sizeof(line), "%s [%ld] ", when, (long)getpid());
+	if (n < 0 || n >= (int)sizeof(line))
+		return;
+	len = vsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);
+	if (len < 0)
+		return;
+	len += n;
+	if (len > (int)sizeof(line) - 2) /* cut, keeping room for '\n' */
+		len = (int)sizeof(line) - 2;
+	if (line[len - 1] != '\n')
+		line[len++] = '\n';
+	if (write(log_fd, line, (size_t)len) < 0) {
+		/* nowhere left to say it */
+	}
+}
+
+int log_to_file(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+
+	if (fd < 0)
+		return -errno;
+	if (log_fd >= 0)
+		close(log_fd);
+	log_fd = fd;
+	fuse_set_log_func(file_func);
+	return 0;
 }

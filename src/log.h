@@ -2,10 +2,10 @@
 /*
  * log: the daemon's one logging path.
  *
- * Messages go through fuse_log(), so they reach stderr in the foreground and
- * syslog once libfuse has daemonized. Each line carries the level and, at
- * debug level, the file, function and line. Debug lines appear only with
- * -o debug. Never log a password.
+ * Messages go through fuse_log(), so they reach stderr in the foreground and,
+ * once the daemon is in the background, syslog or a log file. Each line carries
+ * the level and, at debug level, the file, function and line. Debug lines
+ * appear only with -o debug. Never log a password.
  */
 #ifndef LF_LOG_H
 #define LF_LOG_H
@@ -17,6 +17,15 @@ void log_set_debug(int on);
 int log_debug_enabled(void);
 /* Sends everything to syslog from now on (after daemonizing). */
 void log_to_syslog(void);
+/* Whether syslog takes lines here: /dev/log answers (containers and
+ * minimal hosts often have none, and syslog() then drops every line). */
+int log_syslog_usable(void);
+/*
+ * Appends every line to the file at path from now on, each with a
+ * timestamp and the process id, one write() per line. Returns 0 or -errno
+ * (logging is then unchanged).
+ */
+int log_to_file(const char *path);
 
 void log_msg(enum fuse_log_level level, const char *file, const char *func,
 	     int line, const char *fmt, ...)

@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/wait.h>
+#include <syslog.h>
 #include <unistd.h>
 
 #include <curl/curl.h>
@@ -40,9 +41,28 @@ static void usage(const char *prog)
 	       "the built-in Example source is mounted.\n\n",
 	       prog);
 	options_usage(stdout);
-	printf("\nFUSE options:\n");
-	fflush(stdout);
-	fuse_cmdline_help();
+	/* clang-format off: one string line per help line */
+	fputs("\nFUSE options (handled by libfuse):\n"
+	      "    -f                     stay in the foreground: log to stderr (or\n"
+	      "                           log_file), with a progress line every 5 s\n"
+	      "                           for long fetches\n"
+	      "    -d                     -f and -o debug, plus libfuse's trace of every\n"
+	      "                           request the kernel makes\n"
+	      "    -s                     serve one request at a time (a download then\n"
+	      "                           blocks every other file)\n"
+	      "    -o allow_other         let other users (root too) use the mount; users\n"
+	      "                           other than root need user_allow_other in\n"
+	      "                           /etc/fuse.conf\n"
+	      "    -o allow_root          let root use the mount too\n"
+	      "    -o auto_unmount        unmount when the daemon ends, even by kill -9\n"
+	      "    -o max_threads=N       most requests served at once (default 10)\n"
+	      "    -o max_idle_threads=N  idle threads kept for the next requests\n"
+	      "    -o clone_fd            one /dev/fuse descriptor per thread\n"
+	      "The mount is always read-only. lakeflowfs sets its own cache timeouts:\n"
+	      "libfuse's timeout and caching options (attr_timeout, kernel_cache, ...)\n"
+	      "are not for it.\n",
+	      stdout);
+	/* clang-format on */
 }
 
 /*
@@ -72,6 +92,80 @@ static int clean_stale_mount(const char *mnt)
 	return 0;
 }
 
+/* Undoes the octal escapes of a mountinfo field (\040 for a space). */
+static void mountinfo_unescape(char *s)
+{
+	char *out = s;
+
+	for (; *s; s++) {
+		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' &&
+		    s[2] <= '7' && s[3] >= '0' && s[3] <= '7') {
+			*out++ = (char)((s[1] - '0') * 64 + (s[2] - '0') * 8 +
+					(s[3] - '0'));
+			s += 3;
+		} else {
+			*out++ = *s;
+		}
+	}
+	*out = '\0';
+}
+
+/*
+ * Finds the FUSE file system mounted on path (the topmost one) in
+ * /proc/self/mountinfo; copies its type and source. Returns 1 if there is
+ * one, else 0.
+ */
+static int fuse_mounted_on(const char *path, char *type, char *source,
+			   size_t len)
+{
+	char *line = NULL, point[PATH_MAX], t[256], src[PATH_MAX];
+	size_t cap = 0;
+	int found = 0;
+	FILE *f = fopen("/proc/self/mountinfo", "r");
+
+	if (!f)
+		return 0;
+	while (getline(&line, &cap, f) > 0) {
+		const char *sep = strstr(line, " - ");
+
+		/* ID PARENT MAJ:MIN ROOT POINT ... - TYPE SOURCE OPTIONS */
+		if (!sep ||
+		    sscanf(line, "%*s %*s %*s %*s %4095s", point) != 1 ||
+		    sscanf(sep + 3, "%255s %4095s", t, src) != 2)
+			continue;
+		mountinfo_unescape(point);
+		if (strcmp(point, path) || strncmp(t, "fuse", 4))
+			continue;
+		mountinfo_unescape(src);
+		snprintf(type, len, "%.*s", (int)len - 1, t);
+		snprintf(source, len, "%.*s", (int)len - 1, src);
+		found = 1;
+	}
+	free(line);
+	fclose(f);
+	return found;
+}
+
+/*
+ * A second FUSE mount on the same point would hide the first one and its
+ * daemon; refuse it, saying what is there. Other file systems (a bind
+ * mount, a volume) may be mounted over as usual.
+ */
+static int check_live_mount(const char *mnt)
+{
+	char real[PATH_MAX], type[256], source[256];
+
+	if (!realpath(mnt, real) ||
+	    !fuse_mounted_on(real, type, source, sizeof(type)))
+		return 0;
+	fprintf(stderr,
+		"lakeflowfs: %s is already mounted: %s (%s) is mounted "
+		"there; unmount it first (fusermount3 -u %s) or choose another "
+		"mountpoint\n",
+		mnt, type, source, mnt);
+	return -1;
+}
+
 static int check_mountpoint(const char *mnt)
 {
 	struct stat st;
@@ -80,7 +174,7 @@ static int check_mountpoint(const char *mnt)
 		fprintf(stderr, "lakeflowfs: missing MOUNTPOINT (see --help)\n");
 		return -1;
 	}
-	if (clean_stale_mount(mnt))
+	if (clean_stale_mount(mnt) || check_live_mount(mnt))
 		return -1;
 	if (stat(mnt, &st)) {
 		fprintf(stderr, "lakeflowfs: mountpoint %s: %s\n", mnt, strerror(errno));
@@ -135,7 +229,6 @@ static void report_ready(unsigned char code)
 	if (ready_fd < 0)
 		return;
 	if (code == 0) {
-		log_to_syslog();
 		if (chdir("/")) {
 			/* nothing depends on the cwd; ignore */
 		}
@@ -155,9 +248,42 @@ static void report_ready(unsigned char code)
 	ready_fd = -1;
 }
 
+/*
+ * Picks where the daemon logs once it has no terminal: log_file if given
+ * (already in use), else syslog, else, where /dev/log does not answer
+ * (containers, minimal hosts), CACHE_DIR/lakeflowfs.log, saying so on
+ * stderr while there still is one.
+ */
+static void background_log(const struct options *opt)
+{
+	char path[PATH_MAX];
+
+	if (ready_fd < 0 || opt->log_file)
+		return;
+	if (log_syslog_usable()) {
+		log_to_syslog();
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/lakeflowfs.log", opt->cache_dir);
+	if (log_to_file(path) == 0) {
+		fprintf(stderr,
+			"lakeflowfs: no syslog here (%s does not answer): "
+			"the log goes to %s\n",
+			_PATH_LOG, path);
+		return;
+	}
+	fprintf(stderr,
+		"lakeflowfs: warning: no syslog here and %s cannot be "
+		"written: the daemon's log is lost; use -o log_file=FILE\n",
+		path);
+	log_to_syslog();
+}
+
 /* ------------------------------------------------------------ serve --- */
 
-static int serve(struct fuse *fuse, const struct fuse_cmdline_opts *cmd)
+/* Mounts and serves until unmounted; *served tells whether it mounted. */
+static int serve(struct fuse *fuse, const struct fuse_cmdline_opts *cmd,
+		 const struct options *opt, int *served)
 {
 	struct fuse_session *se = fuse_get_session(fuse);
 	struct fuse_loop_config *lc;
@@ -171,6 +297,11 @@ static int serve(struct fuse *fuse, const struct fuse_cmdline_opts *cmd)
 		fuse_remove_signal_handlers(se);
 		return 1;
 	}
+	if (fs_session_io(fuse))
+		lf_warn("lookups run one at a time: a download blocks listing "
+			"its directory");
+	*served = 1;
+	background_log(opt);
 	report_ready(0);
 	lf_info("mounted on %s", cmd->mountpoint);
 	if (cmd->singlethread) {
@@ -201,13 +332,12 @@ int main(int argc, char *argv[])
 	struct options opt;
 	struct mount m = { 0 };
 	struct fuse *fuse = NULL;
-	int builtin, rc = EXIT_USAGE;
+	int builtin, served = 0, rc = EXIT_USAGE;
 
 	if (options_parse(&args, &opt))
 		goto out_args;
 	if (opt.show_help) {
 		usage(argv[0]);
-		fuse_lib_help(&args);
 		rc = 0;
 		goto out_args;
 	}
@@ -221,6 +351,11 @@ int main(int argc, char *argv[])
 	    options_resolve(&opt, &builtin))
 		goto out_args;
 	log_set_debug(opt.debug || cmd.debug);
+	if (opt.log_file && log_to_file(opt.log_file)) {
+		fprintf(stderr, "lakeflowfs: log_file: cannot append to %s\n",
+			opt.log_file);
+		goto out_args;
+	}
 	if (fuse_opt_add_arg(&args, "-oro,default_permissions,fsname=lakeflowfs,"
 			     "subtype=lakeflowfs"))
 		goto out_args;
@@ -237,10 +372,12 @@ int main(int argc, char *argv[])
 	/* In the foreground, long fetches print a progress line now and then. */
 	if (cmd.foreground && status_start_ticker(&m.status, 5))
 		lf_warn("no progress lines: cannot start their thread");
-	rc = serve(fuse, &cmd);
+	rc = serve(fuse, &cmd, &opt, &served);
 out_fuse:
 	report_ready((unsigned char)rc);
 	fuse_destroy(fuse);
+	if (rc && !served)
+		mount_discard_cache(&m);
 	mount_release(&m);
 	curl_global_cleanup();
 out_args:

@@ -4,9 +4,13 @@
  */
 #include "mount.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <ftw.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <json-c/json.h>
@@ -101,29 +105,105 @@ static int build_schema(struct object *o)
 	return rc;
 }
 
+/* Logs (at debug level) why the entry's file is being made now: it never
+ * was, or it grew stale. Called by its producer, with the lock not held. */
+static int64_t produce_begin(struct object *o, struct centry *e,
+			     const char *file)
+{
+	int64_t now = isotime_now_us(), made;
+	int ready;
+
+	if (!log_debug_enabled())
+		return now;
+	pthread_mutex_lock(&e->lock);
+	ready = e->ready;
+	made = e->ready_at;
+	pthread_mutex_unlock(&e->lock);
+	if (!ready)
+		lf_debug("cache: %s/%s: missing: making it", o->dir, file);
+	else if (e->dep)
+		lf_debug("cache: %s/%s: stale: what it is made from changed: "
+			 "making it again",
+			 o->dir, file);
+	else
+		lf_debug("cache: %s/%s: stale: made %lld s ago, snapshot_ttl "
+			 "%ld s: making it again",
+			 o->dir, file, (long long)((now - made) / 1000000),
+			 e->ttl);
+	return now;
+}
+
+static void produce_end(struct object *o, const char *file, int rc,
+			const struct read_progress *progress, int64_t started)
+{
+	long long ms = (long long)((isotime_now_us() - started) / 1000);
+
+	if (rc)
+		lf_debug("cache: %s/%s: making it failed: %s", o->dir, file,
+			 strerror(-rc));
+	else if (progress)
+		lf_debug("cache: %s/%s: produced: %lu records in %lu pages, "
+			 "%lld ms",
+			 o->dir, file, progress->records, progress->pages, ms);
+	else
+		lf_debug("cache: %s/%s: produced in %lld ms", o->dir, file, ms);
+}
+
+/* A read of the source that makes a data file: a snapshot or its sample. */
+typedef int (*produce_read_fn)(struct http_client *c,
+			       const struct table_info *t,
+			       const struct table_opts *o, int64_t init_us,
+			       FILE *out, struct read_progress *progress);
+
+/* Makes file of o with fetch, shown in _status.json while it runs. */
+static int produce_read(struct object *o, struct centry *e, const char *file,
+			produce_read_fn fetch, FILE *out,
+			struct read_progress *progress)
+{
+	int64_t started = produce_begin(o, e, file);
+	struct activity act;
+	int rc;
+
+	status_begin(&o->m->status, &act, o->dir, file, progress);
+	rc = fetch(o->m->http, o->info, &o->opts, isotime_now_us(), out,
+		   progress);
+	status_end(&o->m->status, &act);
+	produce_end(o, file, rc, progress, started);
+	return rc;
+}
+
 /* Produces snapshot.jsonl: every record, read now. */
 static int produce_jsonl(void *arg, FILE *out, int64_t version, char **meta)
 {
 	struct object *o = arg;
-	struct read_progress progress = { 0, 0 };
-	struct activity act;
+	struct read_progress progress = {0, 0};
 	int rc;
 
 	(void)version, (void)meta;
-	status_begin(&o->m->status, &act, o->dir, "snapshot.jsonl", &progress);
-	rc = source_snapshot(o->m->http, o->info, &o->opts, isotime_now_us(), out,
-			     &progress);
-	status_end(&o->m->status, &act);
+	rc = produce_read(o, &o->jsonl, "snapshot.jsonl", source_snapshot, out,
+			  &progress);
 	if (rc == 0)
 		lf_info("%s: snapshot of %lu records in %lu pages", o->dir,
 			progress.records, progress.pages);
 	return rc;
 }
 
+/* Produces sample.jsonl: the first page of the snapshot, one request. */
+static int produce_sample(void *arg, FILE *out, int64_t version, char **meta)
+{
+	struct object *o = arg;
+	struct read_progress progress = {0, 0};
+
+	(void)version, (void)meta;
+	return produce_read(o, &o->sample, "sample.jsonl", source_sample, out,
+			    &progress);
+}
+
 /* Produces snapshot.csv from the cached snapshot.jsonl. */
 static int produce_csv(void *arg, FILE *out, int64_t version, char **meta)
 {
 	struct object *o = arg;
+	int64_t started = produce_begin(o, &o->csv, "snapshot.csv");
 	FILE *in = fopen(o->jsonl.path, "r");
 	struct activity act;
 	int rc;
@@ -138,6 +218,7 @@ static int produce_csv(void *arg, FILE *out, int64_t version, char **meta)
 	rc = csv_from_jsonl(o->info, in, out);
 	status_end(&o->m->status, &act);
 	fclose(in);
+	produce_end(o, "snapshot.csv", rc, NULL, started);
 	return rc;
 }
 
@@ -225,6 +306,9 @@ static int object_init(struct mount *m, struct object *o,
 	if (!rc)
 		rc = build_metadata(o);
 	if (!rc)
+		rc = centry_init(&o->sample, m->cache, key, "sample.jsonl",
+				 m->opt->snapshot_ttl, NULL, produce_sample, o);
+	if (!rc)
 		rc = centry_init(&o->jsonl, m->cache, key, "snapshot.jsonl",
 				 m->opt->snapshot_ttl, NULL, produce_jsonl, o);
 	if (!rc)
@@ -241,6 +325,7 @@ static void object_free(struct object *o)
 		chain_close(&o->changes);
 	if (o->has_deletes)
 		chain_close(&o->deletes);
+	centry_destroy(&o->sample);
 	centry_destroy(&o->jsonl);
 	centry_destroy(&o->csv);
 	free(o->schema.data);
@@ -307,10 +392,68 @@ static void explain_failure(const struct mount *m, int rc)
 			strerror(-rc));
 }
 
+/* Whether the built-in mount that made cache_dir/builtin-<pid> is gone. */
+static int builtin_gone(long pid)
+{
+	char path[64], comm[32] = "";
+	FILE *f;
+
+	if (pid <= 0 || pid == (long)getpid())
+		return 1; /* ours is made anew; one of our pid is a dead one's
+			   */
+	if (kill((pid_t)pid, 0) && errno == ESRCH)
+		return 1;
+	snprintf(path, sizeof(path), "/proc/%ld/comm", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	if (!fgets(comm, sizeof(comm), f))
+		comm[0] = '\0';
+	fclose(f);
+	return strcmp(comm, "lakeflowfs\n") != 0; /* the pid went to another */
+}
+
+/*
+ * A built-in mount's cache is private to its process and removed at
+ * unmount; one killed with kill -9 leaves it behind. Sweeps those whose
+ * process is gone.
+ */
+static void sweep_builtin_caches(const char *cache_dir)
+{
+	DIR *d = opendir(cache_dir);
+	struct dirent *de;
+
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		struct cache *old;
+		char *end;
+		long pid;
+
+		if (strncmp(de->d_name, "builtin-", 8))
+			continue;
+		pid = strtol(de->d_name + 8, &end, 10);
+		if (*end || end == de->d_name + 8 || !builtin_gone(pid))
+			continue;
+		if (cache_open(cache_dir, de->d_name, &old) == 0) {
+			cache_close(old, 1);
+			lf_info("removed %s/%s, the cache of a built-in mount "
+				"whose process is gone",
+				cache_dir, de->d_name);
+		}
+	}
+	closedir(d);
+}
+
+/* Opens the source's cache. Returns 0, or 2 (message printed): an
+ * unusable cache_dir is a bad option. */
 static int open_cache(struct mount *m)
 {
+	struct stat st;
 	char key[128];
 
+	m->cache_dir_made = stat(m->opt->cache_dir, &st) != 0;
+	sweep_builtin_caches(m->opt->cache_dir);
 	if (m->server)
 		snprintf(key, sizeof(key), "builtin-%ld", (long)getpid());
 	else
@@ -318,7 +461,7 @@ static int open_cache(struct mount *m)
 	if (cache_open(m->opt->cache_dir, key, &m->cache)) {
 		fprintf(stderr, "lakeflowfs: cache_dir: cannot use %s\n",
 			m->opt->cache_dir);
-		return -1;
+		return 2;
 	}
 	return 0;
 }
@@ -488,6 +631,9 @@ static int discover(struct mount *m)
 	rc = describe_all(m, names, &infos);
 	if (rc == 0 && m->opt->spec)
 		rc = check_spec(m, names, infos);
+	/* Only a mount that will be made touches the cache. */
+	if (rc == 0)
+		rc = open_cache(m);
 	if (rc == 0)
 		rc = check_full_refresh(m, names, infos);
 	if (rc == 0)
@@ -506,9 +652,28 @@ int mount_init(struct mount *m, struct options *opt, int builtin)
 	status_init(&m->status);
 	if (builtin ? start_builtin(m) : !(m->url = strdup(opt->url)))
 		return 1;
-	if (connect_http(m) || open_cache(m))
+	if (connect_http(m))
 		return 1;
 	return discover(m);
+}
+
+static int rmdir_empty(const char *path, const struct stat *st, int type,
+		       struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	if (type == FTW_DP)
+		rmdir(path); /* fails, as it should, where a file is left */
+	return 0;
+}
+
+void mount_discard_cache(struct mount *m)
+{
+	if (!m->cache)
+		return;
+	nftw(cache_root(m->cache), rmdir_empty, 16, FTW_DEPTH | FTW_PHYS);
+	if (m->cache_dir_made)
+		rmdir(m->opt->cache_dir);
 }
 
 void mount_release(struct mount *m)
@@ -540,6 +705,8 @@ static struct json_object *api_json(struct http_client *c)
 	json_object_object_add(o, "calls", json_object_new_int64((int64_t)st.calls));
 	json_object_object_add(o, "retries", json_object_new_int64((int64_t)st.retries));
 	json_object_object_add(o, "errors", json_object_new_int64((int64_t)st.errors));
+	json_object_object_add(o, "cancelled",
+			       json_object_new_int64((int64_t)st.cancelled));
 	for (size_t i = 0; i < st.nstatus; i++) {
 		char key[32];
 
@@ -584,6 +751,7 @@ static struct json_object *cache_json(struct mount *m)
 	for (size_t i = 0; i < m->nobjects; i++) {
 		struct object *obj = &m->objects[i];
 
+		add_centry(&obj->sample, &hits, &misses);
 		add_centry(&obj->jsonl, &hits, &misses);
 		add_centry(&obj->csv, &hits, &misses);
 		if (obj->has_changes)

@@ -35,6 +35,7 @@ struct object {
 	struct table_opts opts;   /* effective options */
 	struct memfile schema;    /* schema.json */
 	struct memfile metadata;  /* metadata.json */
+	struct centry sample;	  /* sample.jsonl: the first page */
 	struct centry jsonl;      /* snapshot.jsonl */
 	struct centry csv;        /* snapshot.csv, made from jsonl */
 	struct chain changes;     /* changes/, when has_changes */
@@ -56,16 +57,25 @@ struct mount {
 	struct memfile tables;    /* the "tables" file */
 	int64_t started_us;       /* mount time, for directory times */
 	struct status status;     /* fetches in progress */
+	int cache_dir_made; /* cache_dir did not exist before this mount */
 };
 
 /*
  * Builds the state into m (zeroed by the caller, who owns it). Returns 0,
  * or the exit status for the failure with the reason printed: 2 for a
- * configuration the source refutes (the spec), 1 for anything else.
+ * configuration the source refutes (the spec) or an unusable cache_dir,
+ * 1 for anything else. Nothing is made in the cache before the source
+ * has answered and the spec passed.
  * mount_release() frees what it holds, also after a failed mount_init().
  */
 int mount_init(struct mount *m, struct options *opt, int builtin);
 void mount_release(struct mount *m);
+/*
+ * For a mount that failed (in mount_init() or later, before serving):
+ * removes the empty folders it made in the cache, so a failed mount
+ * leaves nothing behind. Call before mount_release().
+ */
+void mount_discard_cache(struct mount *m);
 
 /* Appends _status.json: counters and the fetches in progress. */
 int mount_status_json(struct mount *m, struct buf *out);

@@ -12,7 +12,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <json-c/json.h>
 
@@ -40,6 +42,7 @@ static const struct fuse_opt option_spec[] = {
 	OPTION("parallel=%s", parallel_s),
 	OPTION("spec=%s", spec_file),
 	OPTION("full_refresh=%s", full_refresh_s),
+	OPTION("log_file=%s", log_file),
 	OPTION("password=%s", password),
 	OPTION("insecure", insecure),
 	OPTION("debug", debug),
@@ -74,7 +77,12 @@ void options_usage(FILE *out)
 	      "                           these objects over, in a new epoch (at every\n"
 	      "                           mount that has it: not for fstab)\n"
 	      "    -o insecure            do not verify TLS certificates (not advised)\n"
-	      "    -o debug               log every request and decision\n"
+	      "    -o debug               log every HTTP request and cache decision\n"
+	      "                           (in the background too; it does not imply -f)\n"
+	      "    -o log_file=FILE       append the log to FILE, each line with a\n"
+	      "                           timestamp (default: stderr with -f, else syslog,\n"
+	      "                           or CACHE_DIR/lakeflowfs.log where /dev/log is\n"
+	      "                           missing)\n"
 	      "TIME is seconds, or a number with a unit: 90s, 5m, 2h, 1d; at most 3650d.\n"
 	      "The password may also come from the LAKEFLOWFS_PASSWORD environment\n"
 	      "variable, the user from LAKEFLOWFS_USERNAME.\n",
@@ -176,10 +184,21 @@ static int set_string(char **dst, const char *src)
 	return 0;
 }
 
+/* Warns when others may read a file that holds the password. */
+static void warn_readable(const char *option, const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st) == 0 && (st.st_mode & (S_IRWXG | S_IRWXO)))
+		fprintf(stderr,
+			"lakeflowfs: warning: %s %s is readable by others; "
+			"chmod 600 it\n",
+			option, path);
+}
+
 /* Reads the first line of a password file, warning when others can read it. */
 static int read_password_file(const char *path, char **out)
 {
-	struct stat st;
 	char *line = NULL;
 	size_t cap = 0;
 	ssize_t n;
@@ -191,10 +210,7 @@ static int read_password_file(const char *path, char **out)
 			path, strerror(errno));
 		return -1;
 	}
-	if (fstat(fileno(f), &st) == 0 && (st.st_mode & (S_IRWXG | S_IRWXO)))
-		fprintf(stderr,
-			"lakeflowfs: warning: password_file %s is readable by "
-			"others; chmod 600 it\n", path);
+	warn_readable("password_file", path);
 	n = getline(&line, &cap, f);
 	fclose(f);
 	while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
@@ -280,6 +296,8 @@ out:
 static int load_connection(struct options *o)
 {
 	struct json_object *obj = json_object_from_file(o->connection);
+
+	warn_readable("connection", o->connection);
 
 	return apply_connection(obj, json_util_get_last_err(), o->connection, o);
 }
@@ -484,6 +502,40 @@ static int resolve_full_refresh(struct options *o)
 	return -1;
 }
 
+/* Makes log_file absolute (the daemon leaves its directory) and checks
+ * that it can be appended to. */
+static int resolve_log_file(struct options *o)
+{
+	char cwd[PATH_MAX], *abs;
+	int fd;
+
+	if (!*o->log_file) {
+		fprintf(stderr, "lakeflowfs: log_file: must not be empty\n");
+		return -1;
+	}
+	if (*o->log_file != '/') {
+		if (!getcwd(cwd, sizeof(cwd)) ||
+		    asprintf(&abs, "%s/%s", cwd, o->log_file) < 0) {
+			fprintf(stderr,
+				"lakeflowfs: log_file: cannot make %s "
+				"absolute\n",
+				o->log_file);
+			return -1;
+		}
+		free(o->log_file);
+		o->log_file = abs;
+	}
+	fd = open(o->log_file, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		fprintf(stderr,
+			"lakeflowfs: log_file: cannot append to %s: %s\n",
+			o->log_file, strerror(errno));
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
 static int load_spec(struct options *o)
 {
 	char err[512];
@@ -511,6 +563,8 @@ int options_resolve(struct options *o, int *builtin)
 		return -1;
 	if (resolve_full_refresh(o))
 		return -1;
+	if (o->log_file && resolve_log_file(o))
+		return -1;
 	if (*builtin && !o->allow_list && set_string(&o->allow_list, "num_rows"))
 		return -1;
 	if (o->insecure)
@@ -525,6 +579,7 @@ void options_free(struct options *o)
 			     &o->connection, &o->cache_dir, &o->snapshot_ttl_s,
 			     &o->timeout_s, &o->retries_s, &o->refresh_s,
 			     &o->parallel_s, &o->spec_file, &o->full_refresh_s,
+			     &o->log_file,
 			     &o->password, &o->secret, &o->allow_list,
 			     &o->mountpoint, &o->source };
 

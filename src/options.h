@@ -30,6 +30,7 @@ struct options {
 	char *parallel_s;
 	char *spec_file;
 	char *full_refresh_s;
+	char *log_file;	   /* absolute once resolved */
 	char *password;    /* set only to refuse it with a clear message */
 	char *source;      /* SOURCE before MOUNTPOINT (mount -t fuse.lakeflowfs) */
 	char *mountpoint;  /* handed back to libfuse by options_parse */

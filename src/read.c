@@ -677,6 +677,49 @@ out:
 	return rc ? -EIO : 0;
 }
 
+/* --------------------------------------------------------------- sample --- */
+
+int source_sample(struct http_client *c, const struct table_info *t,
+		  const struct table_opts *o, int64_t init_us, FILE *out,
+		  struct read_progress *progress)
+{
+	char init_ts[ISOTIME_SIZE];
+	struct reader r;
+	struct pager p;
+	struct fetched f;
+	struct buf base, q;
+	long next;
+	int rc;
+
+	reader_init(&r, c, t, out, progress);
+	r.max_write = o->num_rows > 0 ? o->num_rows : 0;
+	buf_init(&base, 0);
+	buf_init(&q, 0);
+	rc = source_table_path(&base, t->name, "/records");
+	/* A windowed table's page 1 is its oldest records, with no window:
+	 * drop what lies past the moment of the read, as a snapshot would. */
+	if (!rc && source_is_windowed(t)) {
+		isotime_format(init_us, init_ts);
+		r.cap = init_ts;
+	} else if (!rc) {
+		rc = base_query(t, o, &q);
+	}
+	if (rc)
+		goto out;
+	memset(&p, 0, sizeof(p));
+	p.r = &r;
+	p.base = base.data;
+	p.query = q.data ? q.data : "";
+	fetch_one(&p, 1, &f);
+	rc = reader_use_page(&r, &f, &next);
+	fetched_free(&f);
+out:
+	free(r.last_cursor);
+	buf_free(&base);
+	buf_free(&q);
+	return rc == -ENOMEM ? rc : rc ? -EIO : 0;
+}
+
 /* -------------------------------------------------------------- batches --- */
 
 /* Where a window read starts: the offset, start_timestamp, or the oldest. */

@@ -117,6 +117,17 @@ int source_snapshot(struct http_client *c, const struct table_info *t,
 		    struct read_progress *progress);
 
 /*
+ * Writes the records of the first page the snapshot reads (one GET: page 1
+ * with the table's filters and limit; for a windowed table page 1 without
+ * a window, less the records past init_us), at most o->num_rows of them,
+ * one JSON line each: a cheap first look. Returns 0, -ENOMEM, or -EIO
+ * (logged) leaving out partial: the caller must discard it.
+ */
+int source_sample(struct http_client *c, const struct table_info *t,
+		  const struct table_opts *o, int64_t init_us, FILE *out,
+		  struct read_progress *progress);
+
+/*
  * Performs one connector read (one batch) of a cdc, cdc_with_deletes or
  * append table, or with deletes set, of the deleted_records of a
  * cdc_with_deletes table, starting after start_cursor (NULL: from the

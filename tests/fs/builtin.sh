@@ -16,7 +16,7 @@ orders
 metrics" "$(cat "$M/tables")" "tables file"
 
 # Snapshot objects have no changes/; only cdc_with_deletes has deletes/.
-files="metadata.json schema.json snapshot.csv snapshot.jsonl"
+files="metadata.json sample.jsonl schema.json snapshot.csv snapshot.jsonl"
 assert_eq "$files" "$(ls "$M/products" | xargs)" "ls products"
 for o in events users metrics; do
 	assert_eq "changes $files" "$(ls "$M/$o" | xargs)" "ls $o"

@@ -25,6 +25,10 @@ run_pull() { # run_pull [--start-over]: lakeflowfs-pull; its status in $rc
 	rc=0
 	"$PULL" "$@" "$M" orders "$S" "$O" >"$T/pull.out" 2>"$T/pull.err" || rc=$?
 }
+run_files() { # run_files [--start-over]: lakeflowfs-pull --files
+	frc=0
+	"$PULL" --files "$@" "$M" orders "$S" "$T/files" >"$T/files.out" 2>"$T/files.err" || frc=$?
+}
 # The README's shell loop: pull MOUNT OBJECT STATEFILE OUTFILE.
 sed -n '/^pull() {/,/^}/p' "$top_srcdir/README.md" >"$T/readme_pull"
 . "$T/readme_pull" || fail "README.md's pull() does not parse"
@@ -35,6 +39,8 @@ mount_fs "$M" -o "$OPTS"
 assert_eq 1 "$(jq .epoch "$M/orders/changes/_offset")" "the epoch of a new chain"
 run_pull
 assert_eq 0 "$rc" "the first pull: $(cat "$T/pull.err")"
+run_files
+assert_eq 0 "$frc" "the first pull --files: $(cat "$T/files.err")"
 pull "$M" orders "$T/loop.state" "$T/loop.out"
 cp "$O/orders-changes.jsonl" "$T/changes1"
 cp "$S/orders-changes.state" "$T/state1"
@@ -84,6 +90,20 @@ assert_contains "$(cat "$T/pull.err")" "orders/changes: the chain was started ov
 assert_contains "$(cat "$T/pull.err")" "--start-over" "its message"
 cmp -s "$T/changes1" "$O/orders-changes.jsonl" || fail "the refused run changed the output"
 cmp -s "$T/state1" "$S/orders-changes.state" || fail "the refused run changed the state"
+# --files notices the new epoch just the same, then adds the new epoch's
+# files beside the old ones.
+ls "$T/files/orders/changes" >"$T/files1"
+run_files
+assert_eq 4 "$frc" "lakeflowfs-pull --files' status after a full refresh"
+assert_contains "$(cat "$T/files.err")" "it is at epoch 2" "its message"
+ls "$T/files/orders/changes" | cmp -s "$T/files1" - || fail "the refused --files run copied files"
+run_files --start-over
+assert_eq 0 "$frc" "lakeflowfs-pull --files --start-over: $(cat "$T/files.err")"
+{ cat "$T/files1"; cat "$T/names2"; } | LC_ALL=C sort >"$T/fwant"
+ls "$T/files/orders/changes" | LC_ALL=C sort | cmp -s "$T/fwant" - ||
+	fail "the files after --start-over: $(ls "$T/files/orders/changes" | diff "$T/fwant" - | head -4)"
+for f in $(cat "$T/names2"); do jq -c . "$T/files/orders/changes/$f"; done | cmp -s "$T/chain2" - ||
+	fail "the copied files of epoch 2 are not the new chain"
 # --start-over: the new chain from its first batch, after the old output.
 run_pull --start-over
 assert_eq 0 "$rc" "lakeflowfs-pull --start-over: $(cat "$T/pull.err")"

@@ -66,7 +66,8 @@ for d in "$M"/*/changes "$M"/*/deletes; do
 done
 find "$M" -type f -exec cat {} + >"$T/all" || fail "reading every file"
 [ "$(wc -c <"$T/all")" -gt 10000 ] || fail "read only $(wc -c <"$T/all") bytes from the mount"
-grep -q 'retrying' "$T/daemon.log" || fail "no retry was logged with -o debug: the log is not exercised"
+grep -Eq 'GET .*: HTTP (429|500|503), .*attempt 1/' "$T/daemon.log" ||
+	fail "no retried attempt was logged with -o debug: the log is not exercised"
 
 grep -qF -- "$PW" "$T/all" && fail "the password is in a file of the mount: $(grep -rlF -- "$PW" "$M")"
 grep -qF -- "$PW" /proc/"$DAEMON_PID"/cmdline && fail "the password is in the daemon's argv"
