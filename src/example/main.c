@@ -20,8 +20,8 @@
 #include "rng.h"
 #include "server.h"
 
-#define PROG "lakeflowfs-example-server"
-#define SCALE_MAX 1000000
+#define PROG	    "lakeflowfs-example-server"
+#define SCALE_MAX   1000000
 #define LATENCY_MAX 600000
 
 struct options {
@@ -32,22 +32,27 @@ struct options {
 
 static void usage(FILE *f)
 {
-	fprintf(f,
-		"usage: " PROG " [options]\n"
-		"\n"
-		"Serves the simulated Example source over HTTP.\n"
-		"\n"
-		"  --bind ADDR        address to listen on (default 127.0.0.1)\n"
-		"  --port N           port, 0 for any free one (default 0)\n"
-		"  --port-file FILE   write the bound port to FILE once listening\n"
-		"  --error-rate R     share of calls answered 429/500/503 (default 0.03)\n"
-		"  --null-rate R      share of nullable seed fields set null (default 0.2)\n"
-		"  --latency-ms MS    delay added to every answer (default 0)\n"
-		"  --scale N          N times the seeded rows of every table (default 1)\n"
-		"  --seed N           seed for nulls and faults (default: from the clock)\n"
-		"  --quiet            no per-request log lines\n"
-		"  -h, --help         this help\n"
-		"  -V, --version      the version\n");
+	fprintf(
+	    f,
+	    "usage: " PROG " [options]\n"
+	    "\n"
+	    "Serves the simulated Example source over HTTP.\n"
+	    "\n"
+	    "  --bind ADDR        address to listen on (default 127.0.0.1)\n"
+	    "  --port N           port, 0 for any free one (default 0)\n"
+	    "  --port-file FILE   write the bound port to FILE once listening\n"
+	    "  --error-rate R     share of calls answered 429/500/503 (default "
+	    "0.03)\n"
+	    "  --null-rate R      share of nullable seed fields set null "
+	    "(default 0.2)\n"
+	    "  --latency-ms MS    delay added to every answer (default 0)\n"
+	    "  --scale N          N times the seeded rows of every table "
+	    "(default 1)\n"
+	    "  --seed N           seed for nulls and faults (default: from the "
+	    "clock)\n"
+	    "  --quiet            no per-request log lines\n"
+	    "  -h, --help         this help\n"
+	    "  -V, --version      the version\n");
 }
 
 /* Complains about a bad option value; the caller exits 2. */
@@ -80,8 +85,8 @@ static int parse_uint(const char *opt, const char *s, uint64_t min,
 	errno = 0;
 	v = strtoull(s, &end, 10);
 	if (*s < '0' || *s > '9' || *end || errno || v < min || v > max) {
-		snprintf(what, sizeof(what), "an integer from %" PRIu64
-			 " to %" PRIu64, min, max);
+		snprintf(what, sizeof(what),
+			 "an integer from %" PRIu64 " to %" PRIu64, min, max);
 		return bad_value(opt, what, s);
 	}
 	*out = v;
@@ -89,23 +94,30 @@ static int parse_uint(const char *opt, const char *s, uint64_t min,
 }
 
 enum {
-	OPT_BIND = 256, OPT_PORT, OPT_PORT_FILE, OPT_ERROR_RATE, OPT_NULL_RATE,
-	OPT_LATENCY, OPT_SCALE, OPT_SEED, OPT_QUIET,
+	OPT_BIND = 256,
+	OPT_PORT,
+	OPT_PORT_FILE,
+	OPT_ERROR_RATE,
+	OPT_NULL_RATE,
+	OPT_LATENCY,
+	OPT_SCALE,
+	OPT_SEED,
+	OPT_QUIET,
 };
 
 static const struct option long_options[] = {
-	{ "bind", required_argument, NULL, OPT_BIND },
-	{ "port", required_argument, NULL, OPT_PORT },
-	{ "port-file", required_argument, NULL, OPT_PORT_FILE },
-	{ "error-rate", required_argument, NULL, OPT_ERROR_RATE },
-	{ "null-rate", required_argument, NULL, OPT_NULL_RATE },
-	{ "latency-ms", required_argument, NULL, OPT_LATENCY },
-	{ "scale", required_argument, NULL, OPT_SCALE },
-	{ "seed", required_argument, NULL, OPT_SEED },
-	{ "quiet", no_argument, NULL, OPT_QUIET },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, 'V' },
-	{ NULL, 0, NULL, 0 },
+    {"bind", required_argument, NULL, OPT_BIND},
+    {"port", required_argument, NULL, OPT_PORT},
+    {"port-file", required_argument, NULL, OPT_PORT_FILE},
+    {"error-rate", required_argument, NULL, OPT_ERROR_RATE},
+    {"null-rate", required_argument, NULL, OPT_NULL_RATE},
+    {"latency-ms", required_argument, NULL, OPT_LATENCY},
+    {"scale", required_argument, NULL, OPT_SCALE},
+    {"seed", required_argument, NULL, OPT_SEED},
+    {"quiet", no_argument, NULL, OPT_QUIET},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, 'V'},
+    {NULL, 0, NULL, 0},
 };
 
 /* Applies one option. Returns 0, -EINVAL (exit 2), or 1 (exit 0). */
@@ -116,14 +128,22 @@ static int apply_option(struct options *o, int c, const char *arg)
 	int rc = 0;
 
 	switch (c) {
-	case OPT_BIND: cfg->bind = arg; break;
+	case OPT_BIND:
+		cfg->bind = arg;
+		break;
 	case OPT_PORT:
 		rc = parse_uint("port", arg, 0, 65535, &v);
 		cfg->port = (uint16_t)v;
 		break;
-	case OPT_PORT_FILE: o->port_file = arg; break;
-	case OPT_ERROR_RATE: rc = parse_rate("error-rate", arg, &cfg->error_rate); break;
-	case OPT_NULL_RATE: rc = parse_rate("null-rate", arg, &cfg->null_rate); break;
+	case OPT_PORT_FILE:
+		o->port_file = arg;
+		break;
+	case OPT_ERROR_RATE:
+		rc = parse_rate("error-rate", arg, &cfg->error_rate);
+		break;
+	case OPT_NULL_RATE:
+		rc = parse_rate("null-rate", arg, &cfg->null_rate);
+		break;
 	case OPT_LATENCY:
 		rc = parse_uint("latency-ms", arg, 0, LATENCY_MAX, &v);
 		cfg->latency_ms = (unsigned)v;
@@ -136,10 +156,18 @@ static int apply_option(struct options *o, int c, const char *arg)
 		rc = parse_uint("seed", arg, 0, UINT64_MAX, &cfg->seed);
 		o->seed_given = 1;
 		break;
-	case OPT_QUIET: cfg->quiet = 1; break;
-	case 'h': usage(stdout); return 1;
-	case 'V': printf(PROG " " PACKAGE_VERSION "\n"); return 1;
-	default: usage(stderr); return -EINVAL;
+	case OPT_QUIET:
+		cfg->quiet = 1;
+		break;
+	case 'h':
+		usage(stdout);
+		return 1;
+	case 'V':
+		printf(PROG " " PACKAGE_VERSION "\n");
+		return 1;
+	default:
+		usage(stderr);
+		return -EINVAL;
 	}
 	return rc;
 }
@@ -156,7 +184,8 @@ static int parse_args(struct options *o, int argc, char **argv)
 			return rc;
 	}
 	if (optind < argc) {
-		fprintf(stderr, PROG ": unexpected argument '%s'\n", argv[optind]);
+		fprintf(stderr, PROG ": unexpected argument '%s'\n",
+			argv[optind]);
 		return -EINVAL;
 	}
 	if (!o->seed_given)

@@ -17,16 +17,16 @@
 
 struct route_param {
 	const char *key;
-	const char *value;  /* NULL for a bare "?key" */
+	const char *value; /* NULL for a bare "?key" */
 };
 
 struct route_req {
 	const char *method;
-	const char *path;   /* decoded, without the query string */
+	const char *path; /* decoded, without the query string */
 	struct route_param params[ROUTES_MAX_PARAMS];
 	unsigned nparams;
 	int too_many_params;
-	const char *body;   /* POST only; not NUL-terminated */
+	const char *body; /* POST only; not NUL-terminated */
 	size_t body_len;
 };
 

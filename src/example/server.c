@@ -29,18 +29,18 @@
 #include "seed.h"
 #include "store.h"
 
-#define BODY_MAX (1024 * 1024)   /* POST bodies above: 413 */
-#define AUTH_MAX 1024            /* decoded credentials above: 401 */
-#define FAULT_STREAM 0xfa17ULL   /* separates fault draws from seed nulls */
-#define DRAIN_MS 4000            /* how long stop waits for requests */
+#define BODY_MAX     (1024 * 1024) /* POST bodies above: 413 */
+#define AUTH_MAX     1024	   /* decoded credentials above: 401 */
+#define FAULT_STREAM 0xfa17ULL	   /* separates fault draws from seed nulls */
+#define DRAIN_MS     4000	   /* how long stop waits for requests */
 
 struct example_server {
 	struct example_config cfg;
 	struct store *store;
 	struct MHD_Daemon *mhd;
 	uint16_t port;
-	atomic_uint_fast64_t calls;   /* counter behind the fault stream */
-	atomic_int in_flight;         /* requests begun and not completed */
+	atomic_uint_fast64_t calls; /* counter behind the fault stream */
+	atomic_int in_flight;	    /* requests begun and not completed */
 };
 
 /* Per-request state, from the first callback to the completion one. */
@@ -67,7 +67,7 @@ void example_config_defaults(struct example_config *cfg)
 static int b64_value(char c)
 {
 	static const char digits[] =
-		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 	const char *p = c ? strchr(digits, c) : NULL;
 
 	return p ? (int)(p - digits) : -1;
@@ -104,8 +104,8 @@ static int b64_decode(const char *s, char *out, size_t outlen)
 /* Whether the request carries Basic credentials, both parts non-empty. */
 static int authorized(struct MHD_Connection *conn)
 {
-	const char *h = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
-						    MHD_HTTP_HEADER_AUTHORIZATION);
+	const char *h = MHD_lookup_connection_value(
+	    conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
 	char cred[AUTH_MAX];
 	char *colon;
 
@@ -125,7 +125,7 @@ static int authorized(struct MHD_Connection *conn)
 /* The injected status for this call, or 0 to answer normally. */
 static unsigned fault_status(struct example_server *srv)
 {
-	static const unsigned codes[] = { 429, 500, 503 };
+	static const unsigned codes[] = {429, 500, 503};
 	uint64_t n, h;
 
 	if (srv->cfg.error_rate <= 0)
@@ -140,15 +140,18 @@ static unsigned fault_status(struct example_server *srv)
 static const char *fault_message(unsigned status)
 {
 	switch (status) {
-	case 429: return "too many requests (injected)";
-	case 500: return "internal server error (injected)";
-	default: return "service unavailable (injected)";
+	case 429:
+		return "too many requests (injected)";
+	case 500:
+		return "internal server error (injected)";
+	default:
+		return "service unavailable (injected)";
 	}
 }
 
 static void delay(unsigned ms)
 {
-	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000 };
+	struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000};
 
 	while (ms && nanosleep(&ts, &ts) == -1 && errno == EINTR)
 		;
@@ -182,7 +185,8 @@ static enum MHD_Result respond(struct MHD_Connection *conn, unsigned status,
 
 	if (!data)
 		return MHD_NO;
-	resp = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
+	resp =
+	    MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
 	if (!resp) {
 		free(data);
 		return MHD_NO;
@@ -252,8 +256,8 @@ static enum MHD_Result answer(struct example_server *srv,
 /* Refuses a body whose announced length is over the cap before reading it. */
 static int announced_too_big(struct MHD_Connection *conn)
 {
-	const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
-						     MHD_HTTP_HEADER_CONTENT_LENGTH);
+	const char *cl = MHD_lookup_connection_value(
+	    conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
 
 	return cl && strtoull(cl, NULL, 10) > BODY_MAX;
 }
@@ -293,8 +297,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 	return answer(srv, conn, url, method, rq);
 }
 
-static void on_completed(void *cls, struct MHD_Connection *conn,
-			 void **req_cls, enum MHD_RequestTerminationCode toe)
+static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
+			 enum MHD_RequestTerminationCode toe)
 {
 	struct example_server *srv = cls;
 	struct request *rq = *req_cls;
@@ -349,14 +353,14 @@ static int start_daemon(struct example_server *srv, char *err, size_t errlen)
 		flags |= MHD_USE_IPv6;
 	if (!srv->cfg.quiet)
 		flags |= MHD_USE_ERROR_LOG;
-	srv->mhd = MHD_start_daemon(flags, srv->cfg.port, NULL, NULL,
-				    on_request, srv,
-				    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-				    MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
-				    MHD_OPTION_CONNECTION_TIMEOUT, 60U,
-				    MHD_OPTION_END);
+	srv->mhd = MHD_start_daemon(
+	    flags, srv->cfg.port, NULL, NULL, on_request, srv,
+	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
+	    MHD_OPTION_CONNECTION_TIMEOUT, 60U, MHD_OPTION_END);
 	if (!srv->mhd) {
-		snprintf(err, errlen, "cannot listen on bind address %s port %u",
+		snprintf(err, errlen,
+			 "cannot listen on bind address %s port %u",
 			 srv->cfg.bind, (unsigned)srv->cfg.port);
 		return -EADDRINUSE;
 	}
@@ -408,7 +412,7 @@ uint16_t example_server_port(const struct example_server *srv)
 /* Stops accepting, then gives the requests in flight time to be answered. */
 static void drain(struct example_server *srv)
 {
-	struct timespec tick = { 0, 10 * 1000000 };
+	struct timespec tick = {0, 10 * 1000000};
 	MHD_socket fd = MHD_quiesce_daemon(srv->mhd);
 
 	if (fd != MHD_INVALID_SOCKET)

@@ -14,14 +14,14 @@
 #include <stdint.h>
 
 struct example_config {
-	const char *bind;     /* address to listen on; default "127.0.0.1" */
-	uint16_t port;        /* 0: any free port */
-	double error_rate;    /* share of calls answered 429/500/503; 0.03 */
-	double null_rate;     /* share of nullable seed fields set null; 0.2 */
-	unsigned latency_ms;  /* added to every answer; 0 */
-	unsigned scale;       /* N times the seeded rows of every table; 1 */
-	uint64_t seed;        /* seeds nulls and error injection */
-	int quiet;            /* 1: log nothing but errors */
+	const char *bind;    /* address to listen on; default "127.0.0.1" */
+	uint16_t port;	     /* 0: any free port */
+	double error_rate;   /* share of calls answered 429/500/503; 0.03 */
+	double null_rate;    /* share of nullable seed fields set null; 0.2 */
+	unsigned latency_ms; /* added to every answer; 0 */
+	unsigned scale;	     /* N times the seeded rows of every table; 1 */
+	uint64_t seed;	     /* seeds nulls and error injection */
+	int quiet;	     /* 1: log nothing but errors */
 };
 
 struct example_server;
