@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "common/buf.h"
-#include "jsonw.h"
+#include "common/jsonw.h"
 #include "seed.h"
 
 #define RECORD_MAX (1024 * 1024 + 4096)

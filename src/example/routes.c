@@ -11,7 +11,8 @@
 
 #include <json-c/json.h>
 
-#include "jsonw.h"
+#include "common/jsondoc.h"
+#include "common/jsonw.h"
 #include "seed.h"
 
 #define ROUTES_COUNT_MAX 1000000000000000ULL /* pages and limits above: 400 */
@@ -165,7 +166,8 @@ static void add_filter(struct store_query *q, int col, const char *val)
 }
 
 /* Fills q from the request's parameters. Returns NULL or an error. */
-static const char *read_params(int t, int deleted, const struct route_req *req,
+static const char *read_params(int t, int deleted,
+			       const struct httpd_request *req,
 			       struct store_query *q, const char **bad)
 {
 	const char *const *allowed =
@@ -199,7 +201,7 @@ static const char *read_params(int t, int deleted, const struct route_req *req,
 }
 
 static int get_records(struct store *st, int t, int deleted,
-		       const struct route_req *req, unsigned *status,
+		       const struct httpd_request *req, unsigned *status,
 		       struct buf *out)
 {
 	struct store_query q = {
@@ -233,44 +235,14 @@ static int get_records(struct store *st, int t, int deleted,
 
 /* ------------------------------------------------------------ writes --- */
 
-/* Parses the whole body as one JSON value; NULL if it is not. */
-static json_object *parse_body(const struct route_req *req)
-{
-	struct json_tokener *tok;
-	json_object *obj = NULL;
-	size_t end;
-
-	if (!req->body || req->body_len == 0 || req->body_len > INT32_MAX)
-		return NULL;
-	tok = json_tokener_new();
-	if (!tok)
-		return NULL;
-	obj = json_tokener_parse_ex(tok, req->body, (int)req->body_len);
-	if (json_tokener_get_error(tok) != json_tokener_success) {
-		json_object_put(obj);
-		obj = NULL;
-		goto out;
-	}
-	for (end = json_tokener_get_parse_end(tok); end < req->body_len;
-	     end++) {
-		if (!strchr(" \t\r\n", req->body[end]) || !req->body[end]) {
-			json_object_put(obj);
-			obj = NULL;
-			break;
-		}
-	}
-out:
-	json_tokener_free(tok);
-	return obj;
-}
-
-static int post_record(struct store *st, int t, const struct route_req *req,
+static int post_record(struct store *st, int t, const struct httpd_request *req,
 		       unsigned *status, struct buf *out)
 {
-	json_object *obj = parse_body(req);
+	json_object *obj = NULL;
 	char err[256] = "";
 	int rc;
 
+	jsondoc_parse(req->body, req->body_len, &obj, NULL, 0);
 	if (!obj || !json_object_is_type(obj, json_type_object)) {
 		json_object_put(obj);
 		return fail(status, 400, out,
@@ -318,7 +290,7 @@ static int is(const char *a, const char *b)
 
 /* Routes /tables/{t}/{tail} once the table is known. */
 static int table_route(struct store *st, int t, const char *tail,
-		       const struct route_req *req, unsigned *status,
+		       const struct httpd_request *req, unsigned *status,
 		       struct buf *out)
 {
 	const char *m = req->method;
@@ -342,7 +314,7 @@ static int table_route(struct store *st, int t, const char *tail,
 	return fail(status, 404, out, "not found%s", "");
 }
 
-int routes_handle(struct store *st, const struct route_req *req,
+int routes_handle(struct store *st, const struct httpd_request *req,
 		  unsigned *status, struct buf *out)
 {
 	const char *rest, *slash;

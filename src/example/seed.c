@@ -10,8 +10,8 @@
 #include <string.h>
 
 #include "common/isotime.h"
-#include "jsonw.h"
-#include "rng.h"
+#include "common/jsonw.h"
+#include "common/rng.h"
 
 /* ------------------------------------------------------------ tables --- */
 

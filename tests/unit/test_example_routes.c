@@ -19,8 +19,8 @@ static struct store *st;
 static unsigned call(struct buf *out, const char *method, const char *path,
 		     const char *body, unsigned nparams, ...)
 {
-	static char keys[ROUTES_MAX_PARAMS][64];
-	struct route_req req;
+	static char keys[HTTPD_PARAMS_MAX][64];
+	struct httpd_request req;
 	unsigned status = 0;
 	va_list ap;
 

@@ -17,7 +17,7 @@
 
 #include "check.h"
 #include "common/isotime.h"
-#include "example/rng.h"
+#include "common/rng.h"
 #include "example/seed.h"
 
 #define START_US 1795000000000000LL /* a fixed start time: 2026-11-18 */
