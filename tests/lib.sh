@@ -163,6 +163,24 @@ unmount_fs() {
 	fail "lakeflowfs did not exit after unmounting $1"
 }
 
+# server_stats PID LOG: asks the server PID for its counters (SIGUSR1) and
+# waits up to 20 s for the new "stats:" line in LOG; sets STATS to it.
+server_stats() {
+	_sn=$(grep -c ' stats: ' "$2")
+	kill -USR1 "$1" || fail "server $1 is gone"
+	_sd=$(($(date +%s) + 20))
+	until [ "$(grep -c ' stats: ' "$2")" -gt "$_sn" ]; do
+		[ "$(date +%s)" -lt "$_sd" ] || fail "no stats line from server $1"
+		sleep 0.05
+	done
+	STATS=$(grep ' stats: ' "$2" | tail -n 1)
+}
+
+# stat_value KEY: the value of KEY=N in the last STATS line.
+stat_value() {
+	printf '%s\n' "$STATS" | sed -n "s/.* $1=\([0-9]*\).*/\1/p"
+}
+
 # Every record of TABLE read page by page with curl, one compact line each.
 # Retries pages that draw an injected 429/500/503. QUERY starts with '&'.
 api_all_records() {

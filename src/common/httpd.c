@@ -28,15 +28,19 @@ struct httpd {
 	struct httpd_app app;
 	struct MHD_Daemon *mhd;
 	uint16_t port;
-	int quiesced;		    /* no longer accepting */
-	atomic_uint_fast64_t calls; /* counter behind the fault stream */
-	atomic_int in_flight;	    /* requests begun and not completed */
+	int quiesced;		       /* no longer accepting */
+	atomic_uint_fast64_t calls;    /* counter behind the fault stream */
+	atomic_int in_flight;	       /* requests begun and not completed */
+	atomic_uint_fast64_t handling; /* of those, admitted ones */
+	atomic_uint_fast64_t answered, refused, injected;
+	atomic_uint_fast64_t body_bytes;
 };
 
 /* Per-request state, from the first callback to the completion one. */
 struct request {
 	struct buf body;
 	int too_big;
+	int admitted; /* counted in handling: not over --max-inflight */
 };
 
 void httpd_config_defaults(struct httpd_config *cfg)
@@ -44,6 +48,7 @@ void httpd_config_defaults(struct httpd_config *cfg)
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->bind = "127.0.0.1";
 	cfg->error_rate = 0.03;
+	cfg->retry_after_s = 1;
 }
 
 /* ---------------------------------------------------- faults, latency --- */
@@ -81,6 +86,18 @@ static void delay(unsigned ms)
 
 	while (ms && nanosleep(&ts, &ts) == -1 && errno == EINTR)
 		;
+}
+
+/* Counts the request in unless --max-inflight are being handled already. */
+static void admit(struct httpd *h, struct request *rq)
+{
+	uint64_t before = atomic_fetch_add(&h->handling, 1);
+
+	if (h->cfg.max_inflight && before >= h->cfg.max_inflight) {
+		atomic_fetch_sub(&h->handling, 1);
+		return;
+	}
+	rq->admitted = 1;
 }
 
 /* ------------------------------------------------------------ answers --- */
@@ -124,6 +141,17 @@ static void answer_error(struct httpd *h, struct httpd_answer *ans,
 	h->app.error_body(&ans->body, msg);
 }
 
+/* A 429 that tells the client when to come back. */
+static void answer_busy(struct httpd *h, struct httpd_answer *ans,
+			const char *msg)
+{
+	char secs[24];
+
+	answer_error(h, ans, 429, msg);
+	snprintf(secs, sizeof(secs), "%u", h->cfg.retry_after_s);
+	httpd_answer_header(ans, MHD_HTTP_HEADER_RETRY_AFTER, secs);
+}
+
 static void add_headers(struct httpd *h, struct MHD_Response *resp,
 			const struct httpd_answer *ans)
 {
@@ -154,6 +182,8 @@ static enum MHD_Result respond(struct httpd *h, struct MHD_Connection *conn,
 		return MHD_NO;
 	}
 	add_headers(h, resp, ans);
+	atomic_fetch_add(&h->answered, 1);
+	atomic_fetch_add(&h->body_bytes, len);
 	ret = MHD_queue_response(conn, ans->status, resp);
 	MHD_destroy_response(resp);
 	return ret;
@@ -196,12 +226,16 @@ static int serve(struct httpd *h, const struct httpd_request *req,
 {
 	unsigned fault = fault_status(h);
 
-	if (fault)
+	if (fault == 429 && h->app.fault_retry_after)
+		answer_busy(h, ans, fault_message(fault));
+	else if (fault)
 		answer_error(h, ans, fault, fault_message(fault));
 	else if (rq->too_big)
 		answer_error(h, ans, 413, "request body too large");
 	else if (h->app.handle(h->app.ctx, req, ans))
 		answer_error(h, ans, 500, "internal error");
+	if (fault)
+		atomic_fetch_add(&h->injected, 1);
 	return fault != 0;
 }
 
@@ -218,7 +252,10 @@ static enum MHD_Result answer(struct httpd *h, struct MHD_Connection *conn,
 	buf_init(&ans.body, 0);
 	delay(h->cfg.latency_ms);
 	request_init(&req, conn, url, method, rq);
-	if (h->app.authorize(h->app.ctx, &req, &ans)) {
+	if (!rq->admitted) {
+		answer_busy(h, &ans, "too many requests in flight");
+		atomic_fetch_add(&h->refused, 1);
+	} else if (h->app.authorize(h->app.ctx, &req, &ans)) {
 		if (ans.status == 0)
 			answer_error(h, &ans, 500, "internal error");
 	} else {
@@ -241,7 +278,7 @@ static int announced_too_big(struct MHD_Connection *conn)
 	return cl && strtoull(cl, NULL, 10) > HTTPD_BODY_MAX;
 }
 
-/* The first callback of a request: its state and the body cap. */
+/* The first callback of a request: its state, admission, the body cap. */
 static enum MHD_Result begin(struct httpd *h, struct MHD_Connection *conn,
 			     const char *url, const char *method,
 			     void **req_cls)
@@ -255,6 +292,7 @@ static enum MHD_Result begin(struct httpd *h, struct MHD_Connection *conn,
 	buf_init(&rq->body, HTTPD_BODY_MAX);
 	*req_cls = rq;
 	atomic_fetch_add(&h->in_flight, 1);
+	admit(h, rq);
 	if (!announced_too_big(conn))
 		return MHD_YES;
 	rq->too_big = 1;
@@ -278,7 +316,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 	if (!rq)
 		return begin(h, conn, url, method, req_cls);
 	if (*upload_data_size) {
-		if (!rq->too_big &&
+		/* A refused request's body is read and dropped. */
+		if (rq->admitted && !rq->too_big &&
 		    buf_append(&rq->body, upload_data, *upload_data_size))
 			rq->too_big = 1;
 		*upload_data_size = 0;
@@ -295,6 +334,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 
 	if (!rq)
 		return;
+	if (rq->admitted)
+		atomic_fetch_sub(&h->handling, 1);
 	atomic_fetch_sub(&h->in_flight, 1);
 	buf_free(&rq->body);
 	free(rq);
@@ -384,6 +425,15 @@ int httpd_start(const struct httpd_config *cfg, const struct httpd_app *app,
 uint16_t httpd_port(const struct httpd *h)
 {
 	return h->port;
+}
+
+void httpd_stats(struct httpd *h, struct httpd_stats *out)
+{
+	out->answered = atomic_load(&h->answered);
+	out->refused = atomic_load(&h->refused);
+	out->injected = atomic_load(&h->injected);
+	out->in_flight = atomic_load(&h->handling);
+	out->body_bytes = atomic_load(&h->body_bytes);
 }
 
 void httpd_quiesce(struct httpd *h)

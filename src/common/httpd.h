@@ -6,8 +6,9 @@
  * struct httpd_app (auth, routes, the API's error shape) on top of this
  * module, which owns what is not the API's: the listening daemon and its
  * threads, request bodies and their cap, the stages every request passes
- * in order (added latency, the app's auth check, injected faults, the body
- * cap, the app's answer) and the per-request log line. It knows
+ * in order (added latency, the --max-inflight refusal, the app's auth
+ * check, injected faults, the body cap, the app's answer), the
+ * per-request log line and the counters. It knows
  * no path and no record. The caller owns the config's strings and the
  * app's context and keeps them alive until httpd_stop.
  */
@@ -24,12 +25,14 @@
 #define HTTPD_BODY_MAX	  (1024 * 1024) /* request bodies above: 413 */
 
 struct httpd_config {
-	const char *bind;    /* address to listen on; NULL: 127.0.0.1 */
-	uint16_t port;	     /* 0: any free port */
-	double error_rate;   /* share of authorized calls: 429/500/503 */
-	unsigned latency_ms; /* slept before every answer */
-	uint64_t seed;	     /* seeds the fault stream */
-	int quiet;	     /* log only the server's own failures */
+	const char *bind;	/* address to listen on; NULL: 127.0.0.1 */
+	uint16_t port;		/* 0: any free port */
+	double error_rate;	/* share of authorized calls: 429/500/503 */
+	unsigned latency_ms;	/* slept before every answer */
+	uint64_t seed;		/* seeds the fault stream */
+	unsigned max_inflight;	/* requests handled at once; 0: no limit */
+	unsigned retry_after_s; /* Retry-After of 429s */
+	int quiet;		/* log only the server's own failures */
 };
 
 struct httpd_param {
@@ -73,6 +76,16 @@ struct httpd_app {
 	/* Appends the API's error body for msg to out. */
 	int (*error_body)(struct buf *out, const char *msg);
 	const char *content_type; /* of every answer unless the app says */
+	int fault_retry_after;	  /* injected 429s carry Retry-After too */
+};
+
+/* Counters since the start; read while serving, they may lag a little. */
+struct httpd_stats {
+	uint64_t answered;   /* answers queued, of every status */
+	uint64_t refused;    /* 429s for being over --max-inflight */
+	uint64_t injected;   /* injected faults */
+	uint64_t in_flight;  /* requests being handled now */
+	uint64_t body_bytes; /* bytes of answer bodies */
 };
 
 struct httpd;
@@ -87,9 +100,10 @@ int httpd_start(const struct httpd_config *cfg, const struct httpd_app *app,
 		struct httpd **out, char *err, size_t errlen);
 /* The port actually bound (useful when cfg->port was 0). */
 uint16_t httpd_port(const struct httpd *h);
+void httpd_stats(struct httpd *h, struct httpd_stats *out);
 /*
  * Stops accepting connections and waits up to 4 s for the requests in
- * flight to be answered.
+ * flight to be answered; the counters are then final.
  */
 void httpd_quiesce(struct httpd *h);
 /* Quiesces if not done yet, stops every thread, frees all. */

@@ -18,10 +18,12 @@
 #include "common/isotime.h"
 #include "common/rng.h"
 
-#define LATENCY_MAX    600000 /* ms: ten minutes */
-#define OPT_FIRST      256    /* getopt values of the table */
-#define HELP_ARG_WIDTH 18     /* "--name ARG" column in --help */
-#define PATH_MAX_TMP   4096
+#define LATENCY_MAX	600000	/* ms: ten minutes */
+#define INFLIGHT_MAX	1000000 /* --max-inflight */
+#define RETRY_AFTER_MAX 86400	/* s: a day */
+#define OPT_FIRST	256	/* getopt values of the table */
+#define HELP_ARG_WIDTH	18	/* "--name ARG" column in --help */
+#define PATH_MAX_TMP	4096
 
 static void add_shared(struct srvcli *cli)
 {
@@ -43,6 +45,12 @@ static void add_shared(struct srvcli *cli)
 	    {"seed", SRVOPT_U64, "N",
 	     "seed for the data and faults (default: from the clock)", &h->seed,
 	     0, UINT64_MAX},
+	    {"max-inflight", SRVOPT_UINT, "N",
+	     "answer 429 above N requests at once (default 0: no limit)",
+	     &h->max_inflight, 0, INFLIGHT_MAX},
+	    {"retry-after", SRVOPT_UINT, "S",
+	     "Retry-After seconds of those 429s (default 1)", &h->retry_after_s,
+	     0, RETRY_AFTER_MAX},
 	    {"quiet", SRVOPT_FLAG, NULL, "no startup lines, no request log",
 	     &h->quiet, 0, 0},
 	};
@@ -241,6 +249,7 @@ static void block_signals(sigset_t *set)
 	sigemptyset(set);
 	sigaddset(set, SIGINT);
 	sigaddset(set, SIGTERM);
+	sigaddset(set, SIGUSR1);
 	pthread_sigmask(SIG_BLOCK, set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 }
@@ -256,14 +265,33 @@ static void announce(const struct srvcli *cli, uint16_t port)
 	fflush(stdout);
 }
 
-/* Serves until SIGINT or SIGTERM. */
-static int wait_for_signals(const struct srvcli *cli, const sigset_t *set)
+static void print_stats(const struct srvcli *cli, struct httpd *h)
+{
+	struct httpd_stats s;
+
+	httpd_stats(h, &s);
+	fprintf(stderr,
+		"%s: stats: answered=%" PRIu64 " refused=%" PRIu64
+		" injected=%" PRIu64 " in_flight=%" PRIu64
+		" body_bytes=%" PRIu64 "\n",
+		cli->prog, s.answered, s.refused, s.injected, s.in_flight,
+		s.body_bytes);
+}
+
+/* Serves until SIGINT or SIGTERM; SIGUSR1 prints the counters. */
+static int wait_for_signals(const struct srvcli *cli, const sigset_t *set,
+			    struct httpd *h)
 {
 	int rc, sig;
 
-	do {
+	for (;;) {
 		rc = sigwait(set, &sig);
-	} while (rc == EINTR);
+		if (rc == EINTR)
+			continue;
+		if (rc || sig != SIGUSR1)
+			break;
+		print_stats(cli, h);
+	}
 	if (!rc && !cli->http.quiet)
 		fprintf(stderr, "%s: signal %d, shutting down\n", cli->prog,
 			sig);
@@ -291,7 +319,10 @@ int srvcli_run(const struct srvcli *cli, const struct srvcli_server *srv)
 		fprintf(stderr, "%s: --port-file %s: %s\n", cli->prog,
 			cli->port_file, strerror(-rc));
 	else
-		rc = wait_for_signals(cli, &set);
+		rc = wait_for_signals(cli, &set, h);
+	httpd_quiesce(h);
+	if (!cli->http.quiet)
+		print_stats(cli, h);
 	srv->stop(srv->ctx);
 	return rc ? 1 : 0;
 }

@@ -3,12 +3,12 @@
  * srvcli: the command line and the process life of a simulated server.
  *
  * Both servers take the options of the shared HTTP layer (--bind, --port,
- * --port-file, --error-rate, --latency-ms, --seed, --quiet, --help,
- * --version) and add
+ * --port-file, --error-rate, --latency-ms, --seed, --max-inflight,
+ * --retry-after, --quiet, --help, --version) and add
  * their own through a table of struct srvopt, so values are checked and
  * --help is written in one place. srvcli_run then starts the server,
- * announces it, writes the port file and waits until SIGINT or SIGTERM
- * stops it. What the server serves is
+ * announces it, writes the port file and waits for signals: SIGINT and
+ * SIGTERM stop it, SIGUSR1 prints the counters. What the server serves is
  * the program's business, through struct srvcli_server.
  */
 #ifndef LF_SRVCLI_H
@@ -74,9 +74,9 @@ int srvcli_bad_value(const struct srvcli *cli, const char *opt,
 /*
  * Starts srv with cli->http, prints "listening on URL" and "seed N" on
  * stdout (unless --quiet), writes the port file, serves until SIGINT or
- * SIGTERM, answers the requests in flight and stops. Returns the exit status:
- * 0, or 1 when the server could not start or the port file could not be
- * written.
+ * SIGTERM, answers the requests in flight, prints the counters (unless
+ * --quiet) and stops. Returns the exit status: 0, or 1 when the server
+ * could not start or the port file could not be written.
  */
 int srvcli_run(const struct srvcli *cli, const struct srvcli_server *srv);
 
