@@ -16,6 +16,7 @@
 
 #include <microhttpd.h>
 
+#include "common/gzip.h"
 #include "common/rng.h"
 
 #define FAULT_STREAM   0xfa17ULL /* separates fault draws from seed data */
@@ -33,7 +34,7 @@ struct httpd {
 	atomic_int in_flight;	       /* requests begun and not completed */
 	atomic_uint_fast64_t handling; /* of those, admitted ones */
 	atomic_uint_fast64_t answered, refused, injected;
-	atomic_uint_fast64_t body_bytes;
+	atomic_uint_fast64_t body_bytes, coded_bytes;
 };
 
 /* Per-request state, from the first callback to the completion one. */
@@ -152,8 +153,31 @@ static void answer_busy(struct httpd *h, struct httpd_answer *ans,
 	httpd_answer_header(ans, MHD_HTTP_HEADER_RETRY_AFTER, secs);
 }
 
+/* Compresses ans's body when the layer and the client both want it. */
+static const char *encode(struct httpd *h, struct MHD_Connection *conn,
+			  struct httpd_answer *ans)
+{
+	enum gzip_coding c;
+	struct buf coded;
+
+	if (!h->cfg.gzip || ans->body.len == 0)
+		return NULL;
+	c = gzip_negotiate(MHD_lookup_connection_value(
+	    conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_ENCODING));
+	if (c == GZIP_IDENTITY)
+		return NULL;
+	buf_init(&coded, 0);
+	if (gzip_encode(c, ans->body.data, ans->body.len, &coded)) {
+		buf_free(&coded);
+		return NULL; /* out of memory: send it plain */
+	}
+	buf_free(&ans->body);
+	ans->body = coded;
+	return gzip_name(c);
+}
+
 static void add_headers(struct httpd *h, struct MHD_Response *resp,
-			const struct httpd_answer *ans)
+			const struct httpd_answer *ans, const char *coding)
 {
 	const char *type =
 	    ans->content_type ? ans->content_type : h->app.content_type;
@@ -162,6 +186,12 @@ static void add_headers(struct httpd *h, struct MHD_Response *resp,
 	for (unsigned i = 0; i < ans->nheaders; i++)
 		MHD_add_response_header(resp, ans->header_name[i],
 					ans->header_value[i]);
+	if (h->cfg.gzip)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_VARY,
+					MHD_HTTP_HEADER_ACCEPT_ENCODING);
+	if (coding)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_ENCODING,
+					coding);
 }
 
 /* Queues ans on conn; consumes ans's body storage. */
@@ -170,9 +200,13 @@ static enum MHD_Result respond(struct httpd *h, struct MHD_Connection *conn,
 {
 	struct MHD_Response *resp;
 	enum MHD_Result ret;
-	size_t len = ans->body.len;
-	char *data = buf_steal(&ans->body);
+	const char *coding;
+	size_t raw = ans->body.len, len;
+	char *data;
 
+	coding = encode(h, conn, ans);
+	len = ans->body.len;
+	data = buf_steal(&ans->body);
 	if (!data)
 		return MHD_NO;
 	resp =
@@ -181,9 +215,10 @@ static enum MHD_Result respond(struct httpd *h, struct MHD_Connection *conn,
 		free(data);
 		return MHD_NO;
 	}
-	add_headers(h, resp, ans);
+	add_headers(h, resp, ans, coding);
 	atomic_fetch_add(&h->answered, 1);
-	atomic_fetch_add(&h->body_bytes, len);
+	atomic_fetch_add(&h->body_bytes, raw);
+	atomic_fetch_add(&h->coded_bytes, len);
 	ret = MHD_queue_response(conn, ans->status, resp);
 	MHD_destroy_response(resp);
 	return ret;
@@ -434,6 +469,7 @@ void httpd_stats(struct httpd *h, struct httpd_stats *out)
 	out->injected = atomic_load(&h->injected);
 	out->in_flight = atomic_load(&h->handling);
 	out->body_bytes = atomic_load(&h->body_bytes);
+	out->coded_bytes = atomic_load(&h->coded_bytes);
 }
 
 void httpd_quiesce(struct httpd *h)

@@ -7,8 +7,8 @@
  * module, which owns what is not the API's: the listening daemon and its
  * threads, request bodies and their cap, the stages every request passes
  * in order (added latency, the --max-inflight refusal, the app's auth
- * check, injected faults, the body cap, the app's answer), the
- * per-request log line and the counters. It knows
+ * check, injected faults, the body cap, the app's answer), content coding,
+ * the per-request log line and the counters. It knows
  * no path and no record. The caller owns the config's strings and the
  * app's context and keeps them alive until httpd_stop.
  */
@@ -32,6 +32,7 @@ struct httpd_config {
 	uint64_t seed;		/* seeds the fault stream */
 	unsigned max_inflight;	/* requests handled at once; 0: no limit */
 	unsigned retry_after_s; /* Retry-After of 429s */
+	int gzip;		/* compress for clients that accept it */
 	int quiet;		/* log only the server's own failures */
 };
 
@@ -81,11 +82,12 @@ struct httpd_app {
 
 /* Counters since the start; read while serving, they may lag a little. */
 struct httpd_stats {
-	uint64_t answered;   /* answers queued, of every status */
-	uint64_t refused;    /* 429s for being over --max-inflight */
-	uint64_t injected;   /* injected faults */
-	uint64_t in_flight;  /* requests being handled now */
-	uint64_t body_bytes; /* bytes of answer bodies */
+	uint64_t answered;    /* answers queued, of every status */
+	uint64_t refused;     /* 429s for being over --max-inflight */
+	uint64_t injected;    /* injected faults */
+	uint64_t in_flight;   /* requests being handled now */
+	uint64_t body_bytes;  /* answer bodies as the app wrote them */
+	uint64_t coded_bytes; /* the same after content coding */
 };
 
 struct httpd;

@@ -51,6 +51,9 @@ static void add_shared(struct srvcli *cli)
 	    {"retry-after", SRVOPT_UINT, "S",
 	     "Retry-After seconds of those 429s (default 1)", &h->retry_after_s,
 	     0, RETRY_AFTER_MAX},
+	    {"gzip", SRVOPT_FLAG, NULL,
+	     "compress answers for clients that accept gzip or deflate",
+	     &h->gzip, 0, 0},
 	    {"quiet", SRVOPT_FLAG, NULL, "no startup lines, no request log",
 	     &h->quiet, 0, 0},
 	};
@@ -273,9 +276,9 @@ static void print_stats(const struct srvcli *cli, struct httpd *h)
 	fprintf(stderr,
 		"%s: stats: answered=%" PRIu64 " refused=%" PRIu64
 		" injected=%" PRIu64 " in_flight=%" PRIu64
-		" body_bytes=%" PRIu64 "\n",
+		" body_bytes=%" PRIu64 " coded_bytes=%" PRIu64 "\n",
 		cli->prog, s.answered, s.refused, s.injected, s.in_flight,
-		s.body_bytes);
+		s.body_bytes, s.coded_bytes);
 }
 
 /* Serves until SIGINT or SIGTERM; SIGUSR1 prints the counters. */

@@ -17,7 +17,7 @@ rc=$?
 assert_eq 0 "$rc" "exit status of --help"
 [ -n "$out" ] || fail "--help printed nothing on stdout"
 for o in --bind --port --port-file --error-rate --null-rate --latency-ms \
-	--scale --seed --max-inflight --retry-after --quiet --help --version; do
+	--scale --seed --max-inflight --retry-after --gzip --quiet --help --version; do
 	assert_contains "$out" "$o" "--help output"
 done
 
