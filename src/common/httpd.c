@@ -17,6 +17,7 @@
 #include <microhttpd.h>
 
 #include "common/gzip.h"
+#include "common/pacer.h"
 #include "common/rng.h"
 
 #define FAULT_STREAM   0xfa17ULL /* separates fault draws from seed data */
@@ -29,12 +30,21 @@ struct httpd {
 	struct httpd_app app;
 	struct MHD_Daemon *mhd;
 	uint16_t port;
-	int quiesced;		       /* no longer accepting */
+	int quiesced; /* no longer accepting */
+	int paced;    /* pacer is set up (cfg.bandwidth > 0) */
+	struct pacer pacer;
 	atomic_uint_fast64_t calls;    /* counter behind the fault stream */
 	atomic_int in_flight;	       /* requests begun and not completed */
 	atomic_uint_fast64_t handling; /* of those, admitted ones */
 	atomic_uint_fast64_t answered, refused, injected;
 	atomic_uint_fast64_t body_bytes, coded_bytes;
+};
+
+/* An answer body on its way out through the pacer. */
+struct paced_body {
+	struct httpd *h;
+	char *data;
+	size_t len;
 };
 
 /* Per-request state, from the first callback to the completion one. */
@@ -176,6 +186,50 @@ static const char *encode(struct httpd *h, struct MHD_Connection *conn,
 	return gzip_name(c);
 }
 
+static ssize_t paced_read(void *cls, uint64_t pos, char *out, size_t max)
+{
+	struct paced_body *pb = cls;
+	size_t n = pb->len - (size_t)pos;
+
+	if (n == 0)
+		return MHD_CONTENT_READER_END_OF_STREAM;
+	if (n > max)
+		n = max;
+	pacer_wait(&pb->h->pacer, n);
+	memcpy(out, pb->data + pos, n);
+	return (ssize_t)n;
+}
+
+static void paced_free(void *cls)
+{
+	struct paced_body *pb = cls;
+
+	free(pb->data);
+	free(pb);
+}
+
+/* A response that owns data: sent at once, or through the pacer. */
+static struct MHD_Response *make_response(struct httpd *h, char *data,
+					  size_t len)
+{
+	struct MHD_Response *resp = NULL;
+	struct paced_body *pb;
+
+	if (!h->paced) {
+		resp = MHD_create_response_from_buffer(len, data,
+						       MHD_RESPMEM_MUST_FREE);
+	} else if ((pb = malloc(sizeof(*pb)))) {
+		*pb = (struct paced_body){h, data, len};
+		resp = MHD_create_response_from_callback(
+		    len, pacer_chunk(&h->pacer), paced_read, pb, paced_free);
+		if (!resp)
+			free(pb);
+	}
+	if (!resp)
+		free(data);
+	return resp;
+}
+
 static void add_headers(struct httpd *h, struct MHD_Response *resp,
 			const struct httpd_answer *ans, const char *coding)
 {
@@ -209,12 +263,9 @@ static enum MHD_Result respond(struct httpd *h, struct MHD_Connection *conn,
 	data = buf_steal(&ans->body);
 	if (!data)
 		return MHD_NO;
-	resp =
-	    MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
-	if (!resp) {
-		free(data);
+	resp = make_response(h, data, len);
+	if (!resp)
 		return MHD_NO;
-	}
 	add_headers(h, resp, ans, coding);
 	atomic_fetch_add(&h->answered, 1);
 	atomic_fetch_add(&h->body_bytes, raw);
@@ -448,6 +499,15 @@ int httpd_start(const struct httpd_config *cfg, const struct httpd_app *app,
 	h->app = *app;
 	if (!h->cfg.bind)
 		h->cfg.bind = "127.0.0.1";
+	if (cfg->bandwidth) {
+		rc = pacer_init(&h->pacer, cfg->bandwidth);
+		if (rc) {
+			snprintf(err, errlen, "bandwidth: %s", strerror(-rc));
+			free(h);
+			return rc;
+		}
+		h->paced = 1;
+	}
 	rc = start_daemon(h, err, errlen);
 	if (rc) {
 		httpd_stop(h);
@@ -496,5 +556,7 @@ void httpd_stop(struct httpd *h)
 		httpd_quiesce(h);
 		MHD_stop_daemon(h->mhd);
 	}
+	if (h->paced)
+		pacer_destroy(&h->pacer);
 	free(h);
 }

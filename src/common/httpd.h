@@ -8,9 +8,9 @@
  * threads, request bodies and their cap, the stages every request passes
  * in order (added latency, the --max-inflight refusal, the app's auth
  * check, injected faults, the body cap, the app's answer), content coding,
- * the per-request log line and the counters. It knows
- * no path and no record. The caller owns the config's strings and the
- * app's context and keeps them alive until httpd_stop.
+ * the bandwidth limit, the per-request log line and the counters. It
+ * knows no path and no record. The caller owns the config's strings and
+ * the app's context and keeps them alive until httpd_stop.
  */
 #ifndef LF_HTTPD_H
 #define LF_HTTPD_H
@@ -33,6 +33,7 @@ struct httpd_config {
 	unsigned max_inflight;	/* requests handled at once; 0: no limit */
 	unsigned retry_after_s; /* Retry-After of 429s */
 	int gzip;		/* compress for clients that accept it */
+	uint64_t bandwidth;	/* bytes/s of all answer bodies; 0: no limit */
 	int quiet;		/* log only the server's own failures */
 };
 

@@ -18,11 +18,12 @@
 #include "common/isotime.h"
 #include "common/rng.h"
 
-#define LATENCY_MAX	600000	/* ms: ten minutes */
-#define INFLIGHT_MAX	1000000 /* --max-inflight */
-#define RETRY_AFTER_MAX 86400	/* s: a day */
-#define OPT_FIRST	256	/* getopt values of the table */
-#define HELP_ARG_WIDTH	18	/* "--name ARG" column in --help */
+#define LATENCY_MAX	600000	     /* ms: ten minutes */
+#define INFLIGHT_MAX	1000000	     /* --max-inflight */
+#define RETRY_AFTER_MAX 86400	     /* s: a day */
+#define BANDWIDTH_MAX	(1ULL << 40) /* bytes/s: a terabyte */
+#define OPT_FIRST	256	     /* getopt values of the table */
+#define HELP_ARG_WIDTH	18	     /* "--name ARG" column in --help */
 #define PATH_MAX_TMP	4096
 
 static void add_shared(struct srvcli *cli)
@@ -54,6 +55,9 @@ static void add_shared(struct srvcli *cli)
 	    {"gzip", SRVOPT_FLAG, NULL,
 	     "compress answers for clients that accept gzip or deflate",
 	     &h->gzip, 0, 0},
+	    {"bandwidth", SRVOPT_U64, "BYTES",
+	     "answer bodies share BYTES per second (default 0: no limit)",
+	     &h->bandwidth, 0, BANDWIDTH_MAX},
 	    {"quiet", SRVOPT_FLAG, NULL, "no startup lines, no request log",
 	     &h->quiet, 0, 0},
 	};

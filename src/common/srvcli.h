@@ -4,7 +4,7 @@
  *
  * Both servers take the options of the shared HTTP layer (--bind, --port,
  * --port-file, --error-rate, --latency-ms, --seed, --max-inflight,
- * --retry-after, --gzip, --quiet, --help, --version) and add
+ * --retry-after, --gzip, --bandwidth, --quiet, --help, --version) and add
  * their own through a table of struct srvopt, so values are checked and
  * --help is written in one place. srvcli_run then starts the server,
  * announces it, writes the port file and waits for signals: SIGINT and

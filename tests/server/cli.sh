@@ -17,7 +17,7 @@ rc=$?
 assert_eq 0 "$rc" "exit status of --help"
 [ -n "$out" ] || fail "--help printed nothing on stdout"
 for o in --bind --port --port-file --error-rate --null-rate --latency-ms \
-	--scale --seed --max-inflight --retry-after --gzip --quiet --help --version; do
+	--scale --seed --max-inflight --retry-after --gzip --bandwidth --quiet --help --version; do
 	assert_contains "$out" "$o" "--help output"
 done
 
@@ -74,6 +74,8 @@ bad max-inflight --port 0 --max-inflight -1
 bad max-inflight --port 0 --max-inflight 2000000
 bad retry-after --port 0 --retry-after 1.5
 bad retry-after --port 0 --retry-after 86401
+bad bandwidth --port 0 --bandwidth 1k
+bad bandwidth --port 0 --bandwidth 2000000000000
 bad bind --port 0 --bind 999.1.1.1
 bad bind --port 0 --bind not-an-address
 bad bogus --port 0 --bogus
@@ -86,7 +88,7 @@ rc=$?
 
 # ------------------------------------------------ good values, ports
 start_server good --error-rate 0 --null-rate 1 --scale 1 --latency-ms 0 \
-	--bind 127.0.0.1 --seed 0 --max-inflight 0 --retry-after 0
+	--bind 127.0.0.1 --seed 0 --max-inflight 0 --retry-after 0 --bandwidth 0
 expect_code 200 GET /tables
 start_server edges --error-rate 1 --null-rate 0 --scale 2 --latency-ms 1 \
 	--max-inflight 1000000 --retry-after 86400
