@@ -116,6 +116,8 @@ static void admit(struct httpd *h, struct request *rq)
 const char *httpd_request_header(const struct httpd_request *req,
 				 const char *name)
 {
+	if (!req->conn)
+		return NULL;
 	return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
 }
 

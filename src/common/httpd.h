@@ -51,7 +51,7 @@ struct httpd_request {
 	int too_many_params;
 	const char *body; /* not NUL-terminated; NULL when empty */
 	size_t body_len;
-	void *conn; /* the connection, for httpd_request_header */
+	void *conn; /* the connection, for httpd_request_header; or NULL */
 };
 
 /* What the app answers. The layer sets it up and frees it. */
@@ -112,7 +112,10 @@ void httpd_quiesce(struct httpd *h);
 /* Quiesces if not done yet, stops every thread, frees all. */
 void httpd_stop(struct httpd *h);
 
-/* The value of request header name (case-insensitive), or NULL. */
+/*
+ * The value of request header name (case-insensitive), or NULL; always
+ * NULL for a request without a connection (unit tests build those).
+ */
 const char *httpd_request_header(const struct httpd_request *req,
 				 const char *name);
 /* Adds header name (a static string): value is copied. 0 or -errno. */

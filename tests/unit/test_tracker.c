@@ -2,11 +2,15 @@
 /*
  * Unit tests for the tracker server without sockets: the db's orders
  * (created or updated, either direction, ties by id ascending), filters,
- * since (inclusive) and pages, and writes that move records.
+ * since (inclusive) and pages, writes that move records, and the routes'
+ * statuses, Link headers and fault options.
  */
+#include "tracker/api.h"
 #include "tracker/db.h"
+#include "tracker/link.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -338,6 +342,202 @@ static void test_writes(void)
 	buf_free(&b);
 }
 
+/* -------------------------------------------------------------- link --- */
+
+static void test_link(void)
+{
+	struct httpd_param params[] = {{"state", "all"},
+				       {"page", "2"},
+				       {"since", "2026-01-01T00:00:00+01:00"},
+				       {"flag", NULL}};
+	struct link_page lp = {"http://h:1", NULL, "/p", params, 4};
+	struct buf b;
+
+	buf_init(&b, 0);
+	CHECK(link_header(&lp, 1, 1, &b) == 0);
+	CHECK(b.len == 0);
+	CHECK(link_header(&lp, 1, 3, &b) == 0);
+	CHECK_STR(b.data,
+		  "<http://h:1/p?state=all&since=2026-01-01T00%3A00%3A00%2B01%"
+		  "3A00&flag&page=2>; rel=\"next\", "
+		  "<http://h:1/p?state=all&since=2026-01-01T00%3A00%3A00%2B01%"
+		  "3A00&flag&page=3>; rel=\"last\"");
+	buf_reset(&b);
+	lp.nparams = 1;
+	lp.next_origin = "http://other:2";
+	CHECK(link_header(&lp, 2, 3, &b) == 0);
+	CHECK_STR(b.data, "<http://h:1/p?state=all&page=1>; rel=\"prev\", "
+			  "<http://other:2/p?state=all&page=3>; rel=\"next\", "
+			  "<http://h:1/p?state=all&page=3>; rel=\"last\", "
+			  "<http://h:1/p?state=all&page=1>; rel=\"first\"");
+	buf_reset(&b);
+	lp.nparams = 0;
+	CHECK(link_header(&lp, 3, 3, &b) == 0);
+	CHECK_STR(b.data, "<http://h:1/p?page=2>; rel=\"prev\", "
+			  "<http://h:1/p?page=1>; rel=\"first\"");
+	buf_free(&b);
+	CHECK(link_host_ok("127.0.0.1:8080"));
+	CHECK(link_host_ok("[::1]:80"));
+	CHECK(!link_host_ok(""));
+	CHECK(!link_host_ok("a b"));
+	CHECK(!link_host_ok("a>b"));
+	CHECK(link_origin_ok("http://x"));
+	CHECK(link_origin_ok("https://x.example:8443/"));
+	CHECK(!link_origin_ok("ftp://x"));
+	CHECK(!link_origin_ok("http://"));
+	CHECK(!link_origin_ok("http://x y"));
+	CHECK(!link_origin_ok("http://x>"));
+}
+
+/* --------------------------------------------------------------- api --- */
+
+static struct api api;
+
+/* Runs METHOD PATH with "k=v" parameters and a body; the status. */
+static unsigned call(struct httpd_answer *ans, const char *method,
+		     const char *path, const char *body, unsigned nparams, ...)
+{
+	static char keys[HTTPD_PARAMS_MAX][64];
+	struct httpd_request req;
+	va_list ap;
+
+	memset(&req, 0, sizeof(req));
+	req.method = method;
+	req.path = path;
+	req.body = body;
+	req.body_len = body ? strlen(body) : 0;
+	va_start(ap, nparams);
+	for (unsigned i = 0; i < nparams; i++) {
+		const char *kv = va_arg(ap, const char *),
+			   *eq = strchr(kv, '=');
+
+		snprintf(keys[i], sizeof(keys[i]), "%.*s",
+			 (int)(eq ? (size_t)(eq - kv) : strlen(kv)), kv);
+		req.params[i].key = keys[i];
+		req.params[i].value = eq ? eq + 1 : NULL;
+	}
+	va_end(ap);
+	req.nparams = nparams;
+	for (unsigned i = 0; i < ans->nheaders; i++)
+		free(ans->header_value[i]);
+	ans->nheaders = 0;
+	ans->status = 0;
+	buf_reset(&ans->body);
+	CHECK(api_handle(&api, &req, ans) == 0);
+	return ans->status;
+}
+
+static const char *link_of(const struct httpd_answer *ans)
+{
+	for (unsigned i = 0; i < ans->nheaders; i++)
+		if (strcmp(ans->header_name[i], "Link") == 0)
+			return ans->header_value[i];
+	return "";
+}
+
+static int message_is(const struct httpd_answer *ans, const char *prefix)
+{
+	json_object *o = parse(&ans->body);
+	const char *m = o ? str(o, "message") : NULL;
+	int ok = m && strncmp(m, prefix, strlen(prefix)) == 0 &&
+		 json_object_object_length(o) == 1;
+
+	json_object_put(o);
+	return ok;
+}
+
+#define ISSUES API_REPO "/issues"
+
+static void test_api(void)
+{
+	struct httpd_answer ans;
+
+	memset(&ans, 0, sizeof(ans));
+	api = (struct api){db, NULL, NULL, 0, "http://fallback:9"};
+	CHECK(call(&ans, "GET", ISSUES, NULL, 0) == 200);
+	CHECK(strstr(link_of(&ans), "<http://fallback:9" ISSUES
+				    "?page=2>; rel=\"next\"") != NULL);
+	CHECK(call(&ans, "GET", ISSUES, NULL, 2, "per_page=1000", "x=1") ==
+	      200);
+	CHECK(strstr(link_of(&ans), "per_page=1000&x=1&page=2>") != NULL);
+	{
+		json_object *a = parse(&ans.body);
+
+		CHECK(json_object_array_length(a) == API_PER_PAGE_MAX);
+		json_object_put(a);
+	}
+	CHECK(call(&ans, "GET", ISSUES "/comments", NULL, 1, "sort=updated") ==
+	      200);
+	CHECK(call(&ans, "GET", API_REPO "/labels", NULL, 1, "since=bad") ==
+	      200);
+	CHECK(*link_of(&ans) == '\0');
+	/* Bad values: 422 with a message. */
+	CHECK(call(&ans, "GET", ISSUES, NULL, 1, "page=0") == 422);
+	CHECK(message_is(&ans, "Validation Failed"));
+	CHECK(call(&ans, "GET", ISSUES, NULL, 1, "per_page=x") == 422);
+	CHECK(call(&ans, "GET", ISSUES, NULL, 1, "per_page=0") == 422);
+	CHECK(call(&ans, "GET", ISSUES, NULL, 1, "state=shut") == 422);
+	CHECK(call(&ans, "GET", ISSUES, NULL, 1, "sort=comments") == 422);
+	CHECK(call(&ans, "GET", ISSUES, NULL, 1, "direction=up") == 422);
+	CHECK(call(&ans, "GET", ISSUES, NULL, 1, "since=yesterday") == 422);
+	CHECK(call(&ans, "GET", ISSUES, NULL, 1, "state") == 422);
+	CHECK(call(&ans, "GET", ISSUES "/comments", NULL, 1, "state=bad") ==
+	      200);
+	/* Routes and methods. */
+	CHECK(call(&ans, "GET", API_REPO, NULL, 0) == 404);
+	CHECK(message_is(&ans, "Not Found"));
+	CHECK(call(&ans, "DELETE", ISSUES, NULL, 0) == 404);
+	CHECK(call(&ans, "GET", ISSUES "/1", NULL, 0) == 404);
+	CHECK(call(&ans, "GET", "/repos/acme/other/issues", NULL, 0) == 404);
+	CHECK(call(&ans, "PATCH", ISSUES "/0", "{}", 0) == 404);
+	CHECK(call(&ans, "PATCH", ISSUES "/99999", "{}", 0) == 404);
+	CHECK(call(&ans, "PATCH", ISSUES "/1x", "{}", 0) == 404);
+	/* Bodies. */
+	CHECK(call(&ans, "POST", ISSUES, "{", 0) == 400);
+	CHECK(message_is(&ans, "Problems parsing JSON"));
+	CHECK(call(&ans, "POST", ISSUES, "[]", 0) == 422);
+	CHECK(call(&ans, "POST", ISSUES, "{\"body\":\"b\"}", 0) == 422);
+	CHECK(call(&ans, "POST", ISSUES, "{\"title\":\"\"}", 0) == 422);
+	CHECK(call(&ans, "POST", ISSUES, "{\"title\":7}", 0) == 422);
+	CHECK(call(&ans, "POST", ISSUES, "{\"title\":\"a\\u0000b\"}", 0) ==
+	      422);
+	CHECK(call(&ans, "POST", ISSUES, "{\"title\":\"t\",\"body\":3}", 0) ==
+	      422);
+	CHECK(call(&ans, "POST", ISSUES, "{\"title\":\"t\",\"x\":[1]}", 0) ==
+	      201);
+	CHECK(call(&ans, "PATCH", ISSUES "/2", "{\"state\":\"gone\"}", 0) ==
+	      422);
+	CHECK(call(&ans, "PATCH", ISSUES "/2", "{\"state\":null}", 0) == 422);
+	CHECK(call(&ans, "PATCH", ISSUES "/2", "{\"title\":null}", 0) == 422);
+	CHECK(call(&ans, "PATCH", ISSUES "/2", "{\"state\":\"closed\"}", 0) ==
+	      200);
+	CHECK(call(&ans, "POST", ISSUES "/2/comments", "{\"body\":\"\"}", 0) ==
+	      422);
+	CHECK(call(&ans, "POST", ISSUES "/2/comments", "{\"body\":\"c\"}", 0) ==
+	      201);
+	CHECK(call(&ans, "PATCH", ISSUES "/comments/5000000000", "{}", 0) ==
+	      422);
+	CHECK(call(&ans, "PATCH", ISSUES "/comments/5000000000",
+		   "{\"body\":\"d\"}", 0) == 200);
+	CHECK(call(&ans, "PATCH", ISSUES "/comments/5000000001",
+		   "{\"body\":\"d\"}", 0) == 404);
+	/* Faults: a garbage page, next links elsewhere. */
+	api.garbage_page = 2;
+	CHECK(call(&ans, "GET", ISSUES, NULL, 1, "page=2") == 200);
+	CHECK(json_tokener_parse(ans.body.data) == NULL);
+	CHECK(strstr(link_of(&ans), "page=3>; rel=\"next\"") != NULL);
+	api.link_origin = "http://evil:1";
+	api.public_url = "https://public.example";
+	CHECK(call(&ans, "GET", ISSUES, NULL, 0) == 200);
+	CHECK(strstr(link_of(&ans),
+		     "<http://evil:1" ISSUES "?page=2>; rel=\"next\"") != NULL);
+	CHECK(strstr(link_of(&ans),
+		     "<https://public.example" ISSUES "?page=") != NULL);
+	for (unsigned i = 0; i < ans.nheaders; i++)
+		free(ans.header_value[i]);
+	buf_free(&ans.body);
+}
+
 int main(void)
 {
 	struct data d;
@@ -348,7 +548,9 @@ int main(void)
 	test_ties();
 	test_since();
 	test_pages();
+	test_link();
 	test_writes();
+	test_api();
 	db_free(db);
 	return check_result();
 }
