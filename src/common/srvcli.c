@@ -189,12 +189,46 @@ static void long_options(const struct srvcli *cli, struct option *lo)
 	lo[i] = (struct option){NULL, 0, NULL, 0};
 }
 
+/*
+ * Refuses long options that are not spelled out in full. getopt_long takes
+ * any unambiguous prefix, so "--token SECRET" would pass for
+ * "--token-file SECRET" and the secret end up in an error message.
+ */
+static int check_spelling(const struct srvcli *cli, const struct option *lo,
+			  int argc, char **argv)
+{
+	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
+		const char *a = argv[i];
+		size_t n = strcspn(a + 2, "=");
+		int k;
+
+		if (strncmp(a, "--", 2) != 0)
+			continue;
+		for (k = 0; lo[k].name; k++)
+			if (strlen(lo[k].name) == n &&
+			    strncmp(lo[k].name, a + 2, n) == 0)
+				break;
+		if (!lo[k].name) {
+			fprintf(stderr, "%s: unrecognized option '--%.*s'\n",
+				cli->prog, (int)n, a + 2);
+			usage(cli, stderr);
+			return -EINVAL;
+		}
+		if (lo[k].has_arg == required_argument && !a[2 + n])
+			i++; /* its value, whatever it looks like */
+	}
+	return 0;
+}
+
 int srvcli_parse(struct srvcli *cli, int argc, char **argv)
 {
 	struct option lo[SRVCLI_OPTS_MAX + 3];
 	int c, rc;
 
 	long_options(cli, lo);
+	rc = check_spelling(cli, lo, argc, argv);
+	if (rc)
+		return rc;
 	while ((c = getopt_long(argc, argv, "hV", lo, NULL)) != -1) {
 		if (c == 'h' || c == 'V') {
 			if (c == 'h')

@@ -80,6 +80,9 @@ bad bind --port 0 --bind 999.1.1.1
 bad bind --port 0 --bind not-an-address
 bad bogus --port 0 --bogus
 bad frobnicate --port 0 --frobnicate=3
+# Options are spelled out: a prefix is not taken for the option.
+bad "'--error'" --port 0 --error 0.5
+bad "'--lat'" --port 0 --lat=5
 bad port-file --port 0 --port-file "$T/no/such/dir/port"
 # A stray positional argument is refused too.
 timeout 10 "$EXAMPLE_SERVER" --port 0 --port-file "$T/stray.port" stray >/dev/null 2>&1
