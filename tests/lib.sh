@@ -12,6 +12,7 @@ set -u
 : "${top_builddir:=$top_srcdir}"
 : "${LAKEFLOWFS:=$top_builddir/lakeflowfs}"
 : "${EXAMPLE_SERVER:=$top_builddir/lakeflowfs-example-server}"
+: "${TRACKER_SERVER:=$top_builddir/lakeflowfs-tracker-server}"
 export LC_ALL=C
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/lakeflowfs-test.XXXXXX")
@@ -342,6 +343,95 @@ cursor_token() {
 	esac
 }
 
+
+# ---- helpers for the tracker server's tests (tests/server/tracker_*.sh) ----
+
+TRACKER_TOKEN="tracker-test-token-0123456789"
+TRACKER_REPO=/repos/acme/widgets
+
+# start_tracker NAME [server options...]: starts lakeflowfs-tracker-server on
+# a free port with the token in $T/token, seed 42 and no injected errors
+# unless the caller passes them; sets SERVER_URL, SERVER_PORT, SERVER_PID.
+start_tracker() {
+	_tn=$1
+	shift
+	rm -f "$T/$_tn.port"
+	printf '%s\n' "$TRACKER_TOKEN" >"$T/token"
+	chmod 600 "$T/token"
+	"$TRACKER_SERVER" --token-file "$T/token" --port 0 --port-file "$T/$_tn.port" \
+		--seed 42 --error-rate 0 "$@" >"$T/$_tn.log" 2>&1 &
+	SERVER_PID=$!
+	SERVER_PIDS="$SERVER_PIDS $SERVER_PID"
+	wait_for_file "$T/$_tn.port" 20 "$SERVER_PID"
+	SERVER_PORT=$(cat "$T/$_tn.port")
+	SERVER_URL="http://127.0.0.1:$SERVER_PORT"
+}
+
+# tk_req METHOD URL-or-PATH [curl options...]: one request with the token
+# and a 20 s deadline; sets HTTP_CODE and HTTP_BODY, headers in $T/tk.h.
+tk_req() {
+	_km=$1
+	_ku=$2
+	shift 2
+	case $_ku in /*) _ku=$SERVER_URL$_ku ;; esac
+	HTTP_BODY=$(curl -sS --max-time 20 -H "Authorization: Bearer $TRACKER_TOKEN" \
+		-X "$_km" -D "$T/tk.h" -w '\n%{http_code}' "$@" "$_ku") ||
+		fail "curl $_km $_ku failed"
+	HTTP_CODE=$(printf '%s\n' "$HTTP_BODY" | tail -n 1)
+	HTTP_BODY=$(printf '%s\n' "$HTTP_BODY" | sed '$d')
+}
+
+# tk_header NAME: the value of header NAME of the last tk_req ("" if none).
+tk_header() {
+	sed -n "s/^$1: *\\([^\r]*\\)\r*\$/\\1/Ip" "$T/tk.h" | head -n 1
+}
+
+# tk_rel REL: the URL of rel="REL" in the last answer's Link header.
+tk_rel() {
+	tk_header Link | tr ',' '\n' | sed -n "s/^ *<\\([^>]*\\)>; rel=\"$1\"\$/\\1/p"
+}
+
+# tk_expect CODE METHOD PATH [curl options...]: the request answers CODE;
+# any answer >= 400 must be exactly {"message": string}.
+tk_expect() {
+	_kc=$1
+	shift
+	tk_req "$@"
+	[ "$HTTP_CODE" = "$_kc" ] ||
+		fail "$*: expected HTTP $_kc, got $HTTP_CODE: $HTTP_BODY"
+	[ "$HTTP_CODE" -lt 400 ] || assert_message_body "$*"
+}
+
+# assert_message_body WHAT: HTTP_BODY is exactly {"message": "<string>"}.
+assert_message_body() {
+	printf '%s' "$HTTP_BODY" | jq -e \
+		'type == "object" and keys == ["message"] and (.message | type) == "string"' \
+		>/dev/null 2>&1 || fail "$1: error body is not {\"message\": string}: $HTTP_BODY"
+}
+
+# tk_follow URL OUT: reads a list from URL by following rel="next" to the
+# end, every record a compact line in OUT. Each page must be a 200 with a
+# JSON array; a page with a next link must be full (PAGE_SIZE records, when
+# set) and the last one must have none. Sets PAGES.
+tk_follow() {
+	_fu=$1
+	: >"$2"
+	PAGES=0
+	while [ -n "$_fu" ]; do
+		[ "$PAGES" -lt 2000 ] || fail "$1: more than 2000 pages"
+		tk_req GET "$_fu"
+		[ "$HTTP_CODE" = 200 ] || fail "GET $_fu: HTTP $HTTP_CODE: $HTTP_BODY"
+		printf '%s' "$HTTP_BODY" | jq -e 'type == "array"' >/dev/null 2>&1 ||
+			fail "GET $_fu: not a JSON array: $(printf '%s' "$HTTP_BODY" | head -c 200)"
+		printf '%s' "$HTTP_BODY" | jq -c '.[]' >>"$2"
+		PAGES=$((PAGES + 1))
+		_fu=$(tk_rel next)
+		if [ -n "$_fu" ] && [ -n "${PAGE_SIZE:-}" ]; then
+			assert_eq "$PAGE_SIZE" "$(printf '%s' "$HTTP_BODY" | jq length)" \
+				"records on page $PAGES of $1, which has a next page"
+		fi
+	done
+}
 
 # ---- sanitizer reports (builds with --enable-asan / --enable-ubsan) ----
 
