@@ -121,6 +121,25 @@ const char *httpd_request_header(const struct httpd_request *req,
 	return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
 }
 
+int httpd_count(const char *s, uint64_t *v)
+{
+	uint64_t x = 0;
+
+	if (!s || !*s)
+		return -EINVAL;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return -EINVAL;
+		x = x * 10 + (uint64_t)(*s - '0');
+		if (x > HTTPD_COUNT_MAX)
+			return -EINVAL;
+	}
+	if (x < 1)
+		return -EINVAL;
+	*v = x;
+	return 0;
+}
+
 int httpd_answer_header(struct httpd_answer *ans, const char *name,
 			const char *value)
 {

@@ -22,7 +22,8 @@
 
 #define HTTPD_PARAMS_MAX  32 /* query parameters; more: too_many_params */
 #define HTTPD_HEADERS_MAX 4  /* headers an app adds to one answer */
-#define HTTPD_BODY_MAX	  (1024 * 1024) /* request bodies above: 413 */
+#define HTTPD_BODY_MAX	  (1024 * 1024)	      /* request bodies above: 413 */
+#define HTTPD_COUNT_MAX	  1000000000000000ULL /* httpd_count's limit */
 
 struct httpd_config {
 	const char *bind;	/* address to listen on; NULL: 127.0.0.1 */
@@ -118,6 +119,11 @@ void httpd_stop(struct httpd *h);
  */
 const char *httpd_request_header(const struct httpd_request *req,
 				 const char *name);
+/*
+ * Parses a page number, size or id from a path or query: decimal digits
+ * only, from 1 to HTTPD_COUNT_MAX. 0 and *v set, or -EINVAL (s NULL too).
+ */
+int httpd_count(const char *s, uint64_t *v);
 /* Adds header name (a static string): value is copied. 0 or -errno. */
 int httpd_answer_header(struct httpd_answer *ans, const char *name,
 			const char *value);

@@ -15,8 +15,6 @@
 #include "common/jsonw.h"
 #include "seed.h"
 
-#define ROUTES_COUNT_MAX 1000000000000000ULL /* pages and limits above: 400 */
-
 static const char *const deleted_params[] = {"since", "page", NULL};
 static const char *const type_names[] = {
     [COL_STRING] = "string", [COL_INTEGER] = "integer",
@@ -121,26 +119,6 @@ static int get_metadata(int t, unsigned *status, struct buf *out)
 	return rc ? rc : buf_puts(out, "}}");
 }
 
-/* Parses a positive decimal integer (digits only). 0 or -EINVAL. */
-static int parse_count(const char *s, uint64_t *v)
-{
-	uint64_t x = 0;
-
-	if (!s || !*s)
-		return -EINVAL;
-	for (; *s; s++) {
-		if (*s < '0' || *s > '9')
-			return -EINVAL;
-		x = x * 10 + (uint64_t)(*s - '0');
-		if (x > ROUTES_COUNT_MAX)
-			return -EINVAL;
-	}
-	if (x < 1)
-		return -EINVAL;
-	*v = x;
-	return 0;
-}
-
 static int listed(const char *const *list, const char *key)
 {
 	for (; *list; list++)
@@ -182,10 +160,10 @@ static const char *read_params(int t, int deleted,
 		if (!listed(allowed, key))
 			return "unsupported parameter: %s";
 		if (strcmp(key, "page") == 0) {
-			if (parse_count(val, &q->page))
+			if (httpd_count(val, &q->page))
 				return "page must be a positive integer";
 		} else if (strcmp(key, "limit") == 0) {
-			if (parse_count(val, &limit))
+			if (httpd_count(val, &limit))
 				return "limit must be a positive integer";
 			if (limit < q->size)
 				q->size = (unsigned)limit;

@@ -16,7 +16,6 @@
 #include "common/jsonw.h"
 #include "link.h"
 
-#define API_NUMBER_MAX 1000000000000000ULL /* page numbers, ids above: bad */
 #define API_ORIGIN_MAX (LINK_HOST_MAX + 16)
 #define API_GARBAGE    "<html><body><h1>502 Bad Gateway</h1></body></html>\n"
 
@@ -60,26 +59,6 @@ static int not_found(struct httpd_answer *ans)
 
 /* -------------------------------------------------------- parameters --- */
 
-/* Parses decimal digits only, from 1 to API_NUMBER_MAX. 0 or -EINVAL. */
-static int parse_number(const char *s, uint64_t *v)
-{
-	uint64_t x = 0;
-
-	if (!s || !*s)
-		return -EINVAL;
-	for (; *s; s++) {
-		if (*s < '0' || *s > '9')
-			return -EINVAL;
-		x = x * 10 + (uint64_t)(*s - '0');
-		if (x > API_NUMBER_MAX)
-			return -EINVAL;
-	}
-	if (x < 1)
-		return -EINVAL;
-	*v = x;
-	return 0;
-}
-
 /* Which of the words (NULL-ended) val is, or -1. */
 static int one_of(const char *val, const char *const *words)
 {
@@ -100,11 +79,11 @@ static const char *apply_param(enum list_kind kind, const char *key,
 	int w;
 
 	if (strcmp(key, "page") == 0)
-		return parse_number(val, &q->page)
+		return httpd_count(val, &q->page)
 			   ? "page must be a positive integer"
 			   : NULL;
 	if (strcmp(key, "per_page") == 0) {
-		if (parse_number(val, &n))
+		if (httpd_count(val, &n))
 			return "per_page must be a positive integer";
 		q->per_page =
 		    n > API_PER_PAGE_MAX ? API_PER_PAGE_MAX : (unsigned)n;
@@ -375,7 +354,7 @@ static int leading_number(const char *p, uint64_t *v, const char **rest)
 	memcpy(digits, p, n);
 	digits[n] = '\0';
 	*rest = p + n;
-	return parse_number(digits, v);
+	return httpd_count(digits, v);
 }
 
 /* Routes what follows /repos/acme/widgets/issues/. */

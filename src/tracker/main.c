@@ -22,7 +22,6 @@
 #define TOKEN_MAX  1024 /* bytes of a token */
 #define SCALE_MAX  1000
 #define ORIGIN_MAX 2048
-#define PAGE_MAX   1000000000000000ULL
 
 struct program {
 	struct tracker_config cfg;
@@ -162,7 +161,7 @@ static void add_options(struct srvcli *cli, struct program *p)
 	     &p->cfg.link_origin, 0, 0},
 	    {"garbage-page", SRVOPT_U64, "N",
 	     "fault: page N of every list answers 200 with non-JSON",
-	     &p->cfg.garbage_page, 1, PAGE_MAX},
+	     &p->cfg.garbage_page, 1, HTTPD_COUNT_MAX},
 	};
 
 	for (size_t i = 0; i < sizeof(own) / sizeof(own[0]); i++)

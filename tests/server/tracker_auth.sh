@@ -22,9 +22,35 @@ unauth() {
 	grep -qi '^WWW-Authenticate: Bearer' "$T/u.h" || fail "no WWW-Authenticate: Bearer with $*"
 }
 
+# launch NAME [VAR=value...] -- [server options...]: a tracker started by
+# hand (not by start_tracker, which gives --token-file), its environment
+# without LAKEFLOWFS_TRACKER_TOKEN but for what is given.
+launch() {
+	_ln=$1
+	shift
+	_le=()
+	while [ "$1" != -- ]; do
+		_le+=("$1")
+		shift
+	done
+	shift
+	rm -f "$T/$_ln.port"
+	env -u LAKEFLOWFS_TRACKER_TOKEN "${_le[@]}" "$TRACKER_SERVER" --port 0 \
+		--port-file "$T/$_ln.port" --error-rate 0 "$@" >"$T/$_ln.log" 2>&1 &
+	SERVER_PID=$!
+	SERVER_PIDS="$SERVER_PIDS $SERVER_PID"
+	wait_for_file "$T/$_ln.port" 20 "$SERVER_PID"
+	SERVER_URL="http://127.0.0.1:$(cat "$T/$_ln.port")"
+}
+# answers TOKEN: the status of GET labels with that bearer token.
+answers() {
+	curl -sS -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $1" \
+		"$SERVER_URL$R/labels"
+}
+
 # ------------------------------------------------ the token from a file
 start_tracker file
-tk_expect 200 GET "$R/issues"
+expect_code 200 GET "$R/issues"
 unauth
 unauth -H "Authorization: Bearer wrong"
 unauth -H "Authorization: Bearer ${TRACKER_TOKEN}x"
@@ -42,8 +68,8 @@ code=$(curl -sS -o /dev/null -w '%{http_code}' "$SERVER_URL/nowhere")
 assert_eq 401 "$code" "an unknown path without a token"
 code=$(curl -sS -o /dev/null -w '%{http_code}' -X POST -d '{"title":"x"}' "$SERVER_URL$R/issues")
 assert_eq 401 "$code" "a write without a token"
-tk_expect 200 GET "$R/issues?state=all&per_page=100"
-tk_expect 200 GET "$R/issues?state=all&per_page=100&page=3"
+expect_code 200 GET "$R/issues?state=all&per_page=100"
+expect_code 200 GET "$R/issues?state=all&per_page=100&page=3"
 assert_eq 50 "$(printf '%s' "$HTTP_BODY" | jq length)" "issues after refused writes"
 
 # The token is nowhere in the process's arguments or its log.
@@ -52,38 +78,16 @@ grep -q "$TRACKER_TOKEN" "$T/file.log" && fail "the token is in the log"
 
 # A token file with CRLF line ends and more lines: the first line counts.
 printf '%s\r\nsecond line\n' "crlf-token" >"$T/crlf.token"
-rm -f "$T/crlf.port"
-"$TRACKER_SERVER" --token-file "$T/crlf.token" --port 0 --port-file "$T/crlf.port" \
-	--error-rate 0 >"$T/crlf.log" 2>&1 &
-SERVER_PID=$!
-SERVER_PIDS="$SERVER_PIDS $SERVER_PID"
-wait_for_file "$T/crlf.port" 20 "$SERVER_PID"
-SERVER_URL="http://127.0.0.1:$(cat "$T/crlf.port")"
-code=$(curl -sS -o /dev/null -w '%{http_code}' -H "Authorization: Bearer crlf-token" \
-	"$SERVER_URL$R/labels")
-assert_eq 200 "$code" "the first line of a CRLF token file"
+launch crlf -- --token-file "$T/crlf.token"
+assert_eq 200 "$(answers crlf-token)" "the first line of a CRLF token file"
 
 # ------------------------------------------------ the token from the environment
-rm -f "$T/env.port"
-LAKEFLOWFS_TRACKER_TOKEN=env-token "$TRACKER_SERVER" --port 0 --port-file "$T/env.port" \
-	--error-rate 0 >"$T/env.log" 2>&1 &
-SERVER_PID=$!
-SERVER_PIDS="$SERVER_PIDS $SERVER_PID"
-wait_for_file "$T/env.port" 20 "$SERVER_PID"
-SERVER_URL="http://127.0.0.1:$(cat "$T/env.port")"
-code=$(curl -sS -o /dev/null -w '%{http_code}' -H "Authorization: Bearer env-token" \
-	"$SERVER_URL$R/labels")
-assert_eq 200 "$code" "the token from LAKEFLOWFS_TRACKER_TOKEN"
+launch env LAKEFLOWFS_TRACKER_TOKEN=env-token --
+assert_eq 200 "$(answers env-token)" "the token from LAKEFLOWFS_TRACKER_TOKEN"
 unauth -H "Authorization: Bearer $TRACKER_TOKEN"
 # --token-file wins over the environment.
-rm -f "$T/both.port"
-LAKEFLOWFS_TRACKER_TOKEN=env-token "$TRACKER_SERVER" --token-file "$T/token" --port 0 \
-	--port-file "$T/both.port" --error-rate 0 >"$T/both.log" 2>&1 &
-SERVER_PID=$!
-SERVER_PIDS="$SERVER_PIDS $SERVER_PID"
-wait_for_file "$T/both.port" 20 "$SERVER_PID"
-SERVER_URL="http://127.0.0.1:$(cat "$T/both.port")"
-tk_expect 200 GET "$R/labels"
+launch both LAKEFLOWFS_TRACKER_TOKEN=env-token -- --token-file "$T/token"
+assert_eq 200 "$(answers "$TRACKER_TOKEN")" "the token file's token, with both"
 unauth -H "Authorization: Bearer env-token"
 
 # ------------------------------------------------ refused before listening

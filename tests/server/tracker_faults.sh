@@ -16,35 +16,35 @@ R=$TRACKER_REPO
 start_tracker garbage --garbage-page 2
 for list in "issues?state=all" issues/comments "labels?per_page=5"; do
 	case $list in *\?*) sep='&' ;; *) sep='?' ;; esac
-	tk_expect 200 GET "$R/$list"
+	expect_code 200 GET "$R/$list"
 	printf '%s' "$HTTP_BODY" | jq -e 'type == "array"' >/dev/null || fail "$list page 1 is not JSON"
-	next=$(tk_rel next)
-	tk_req GET "$next"
+	next=$(link_rel next)
+	http_req GET "$next"
 	assert_eq 200 "$HTTP_CODE" "$list page 2 (garbage)"
 	printf '%s' "$HTTP_BODY" | jq -e . >/dev/null 2>&1 && fail "$list page 2 is JSON: $HTTP_BODY"
 	assert_eq '<html><body><h1>502 Bad Gateway</h1></body></html>' "$HTTP_BODY" "$list page 2"
-	assert_contains "$(tk_header Content-Type)" application/json "Content-Type of the garbage page"
-	[ -n "$(tk_rel next)" ] || fail "$list: the garbage page has no next link"
-	tk_expect 200 GET "$R/$list${sep}page=3"
+	assert_contains "$(http_header Content-Type)" application/json "Content-Type of the garbage page"
+	[ -n "$(link_rel next)" ] || fail "$list: the garbage page has no next link"
+	expect_code 200 GET "$R/$list${sep}page=3"
 	printf '%s' "$HTTP_BODY" | jq -e 'type == "array" and length > 0' >/dev/null ||
 		fail "$list page 3 after the garbage one"
 done
 # Bad parameters are still refused first.
-tk_expect 422 GET "$R/issues?page=2&per_page=0"
+expect_code 422 GET "$R/issues?page=2&per_page=0"
 
 # ------------------------------------------------ --link-origin
 start_tracker foreign --link-origin http://evil.example:8080/
-tk_expect 200 GET "$R/issues?state=all&page=2"
-assert_eq "http://evil.example:8080$R/issues?state=all&page=3" "$(tk_rel next)" "next with --link-origin"
+expect_code 200 GET "$R/issues?state=all&page=2"
+assert_eq "http://evil.example:8080$R/issues?state=all&page=3" "$(link_rel next)" "next with --link-origin"
 for rel in prev last first; do
-	case $(tk_rel $rel) in
+	case $(link_rel $rel) in
 	"$SERVER_URL$R/issues?state=all&page="*) ;;
-	*) fail "rel=$rel with --link-origin: $(tk_rel $rel)" ;;
+	*) fail "rel=$rel with --link-origin: $(link_rel $rel)" ;;
 	esac
 done
 # The last page has no next, so nothing foreign.
-tk_expect 200 GET "$R/issues?state=all&page=9"
-assert_eq "" "$(tk_rel next)" "next on the last page with --link-origin"
+expect_code 200 GET "$R/issues?state=all&page=9"
+assert_eq "" "$(link_rel next)" "next on the last page with --link-origin"
 
 # ------------------------------------------------ --error-rate
 start_tracker faulty --error-rate 0.3 --retry-after 3 --seed 7
@@ -69,7 +69,7 @@ while read -r code ra; do
 	i=$((i + 1))
 	[ "$code" = 200 ] && continue
 	HTTP_BODY=$(cat "$T/burst/$i")
-	assert_message_body "injected $code"
+	assert_error_body "injected $code"
 	if [ "$code" = 429 ]; then
 		assert_eq 3 "$ra" "Retry-After of an injected 429"
 	else
@@ -97,19 +97,19 @@ for _ in $(seq 200); do
 	sleep 0.05
 done
 assert_eq 1 "$(stat_value in_flight)" "requests in flight while the upload is held"
-tk_req GET "$R/labels"
+http_req GET "$R/labels"
 assert_eq 429 "$HTTP_CODE" "a request over --max-inflight 1"
-assert_eq 2 "$(tk_header Retry-After)" "Retry-After over --max-inflight"
+assert_eq 2 "$(http_header Retry-After)" "Retry-After over --max-inflight"
 assert_eq '{"message":"too many requests in flight"}' "$HTTP_BODY" "the refusal's body"
 printf '{"title":"held"}' >"$T/hold.fifo"
 kill "$writer"
 wait "$hold"
 assert_eq 201 "$(cat "$T/hold.code")" "the held upload, released"
-tk_expect 200 GET "$R/labels"
+expect_code 200 GET "$R/labels"
 
 # ------------------------------------------------ --gzip, --latency-ms
 start_tracker zipped --gzip --latency-ms 300
-tk_req GET "$R/issues?state=all&per_page=100"
+http_req GET "$R/issues?state=all&per_page=100"
 plain=$HTTP_BODY
 t=$(curl -sS --compressed -H "Authorization: Bearer $TRACKER_TOKEN" -D "$T/gz.h" -o "$T/gz" \
 	-w '%{time_total}' "$SERVER_URL$R/issues?state=all&per_page=100")
@@ -121,12 +121,12 @@ awk -v t="$t" 'BEGIN { exit !(t >= 0.3) }' || fail "a page took $t s at --latenc
 # Timestamps follow the start time; everything else follows the seed.
 strip='del(.[].created_at, .[].updated_at, .[].closed_at)'
 start_tracker seed_a --seed 99
-tk_expect 200 GET "$R/issues?state=all&per_page=100"
+expect_code 200 GET "$R/issues?state=all&per_page=100"
 a=$(printf '%s' "$HTTP_BODY" | jq -c "$strip")
 start_tracker seed_b --seed 99
-tk_expect 200 GET "$R/issues?state=all&per_page=100"
+expect_code 200 GET "$R/issues?state=all&per_page=100"
 assert_eq "$a" "$(printf '%s' "$HTTP_BODY" | jq -c "$strip")" "issues of two servers with --seed 99"
 start_tracker seed_c --seed 100
-tk_expect 200 GET "$R/issues?state=all&per_page=100"
+expect_code 200 GET "$R/issues?state=all&per_page=100"
 [ "$a" != "$(printf '%s' "$HTTP_BODY" | jq -c "$strip")" ] || fail "--seed 99 and 100 give the same issues"
 exit 0

@@ -26,7 +26,7 @@ check_links() {
 		_add "$2" last "$3" "$4"
 	fi
 	[ "$1" -gt 1 ] && _add 1 first "$3" "$4"
-	assert_eq "$_want" "$(tk_header Link)" "Link of page $1 of $2 for $3?$4"
+	assert_eq "$_want" "$(http_header Link)" "Link of page $1 of $2 for $3?$4"
 }
 
 # ------------------------------------------------ following next
@@ -40,7 +40,7 @@ walk() {
 	_p=0
 	while [ -n "$_url" ]; do
 		_p=$((_p + 1))
-		tk_req GET "$_url"
+		http_req GET "$_url"
 		assert_eq 200 "$HTTP_CODE" "GET $_url"
 		_n=$(printf '%s' "$HTTP_BODY" | jq length)
 		if [ "$_p" -lt "$_last" ]; then
@@ -50,7 +50,7 @@ walk() {
 		fi
 		check_links "$_p" "$_last" "$SERVER_URL$1" "$2"
 		printf '%s' "$HTTP_BODY" | jq -c '.[]' >>"$T/walk"
-		_url=$(tk_rel next)
+		_url=$(link_rel next)
 	done
 	assert_eq "$_last" "$_p" "pages of $1?$2"
 	assert_eq "$4" "$(wc -l <"$T/walk" | tr -d ' ')" "records of $1?$2"
@@ -71,58 +71,58 @@ walk "$R/issues" "state=all&sort=updated&per_page=100&" 100 250
 cmp -s "$T/walk7" "$T/walk" || fail "pages of 7 and of 100 give different lists"
 
 # A list that fits one page has no Link header at all.
-tk_expect 200 GET "$R/labels"
-assert_eq "" "$(tk_header Link)" "Link of a list on one page"
+expect_code 200 GET "$R/labels"
+assert_eq "" "$(http_header Link)" "Link of a list on one page"
 assert_eq 12 "$(printf '%s' "$HTTP_BODY" | jq length)" "labels on one page"
 
 # ------------------------------------------------ per_page and page
-tk_expect 200 GET "$R/issues?state=all&per_page=1000"
+expect_code 200 GET "$R/issues?state=all&per_page=1000"
 assert_eq 100 "$(printf '%s' "$HTTP_BODY" | jq length)" "per_page=1000 is taken as 100"
 check_links 1 3 "$SERVER_URL$R/issues" "state=all&per_page=1000&"
-tk_expect 200 GET "$R/issues?state=all&per_page=101&page=3"
+expect_code 200 GET "$R/issues?state=all&per_page=101&page=3"
 assert_eq 50 "$(printf '%s' "$HTTP_BODY" | jq length)" "page 3 at per_page=101"
 # Past the end: an empty array, linked back.
-tk_expect 200 GET "$R/issues?state=all&page=20"
+expect_code 200 GET "$R/issues?state=all&page=20"
 assert_eq '[]' "$HTTP_BODY" "a page past the last"
 check_links 20 9 "$SERVER_URL$R/issues" "state=all&"
 # page given first, twice, with other parameters: the last value counts and
 # page goes last in the links; unknown parameters are kept.
-tk_expect 200 GET "$R/issues?page=5&state=all&x-custom=a%20b&page=2&flag"
+expect_code 200 GET "$R/issues?page=5&state=all&x-custom=a%20b&page=2&flag"
 check_links 2 9 "$SERVER_URL$R/issues" "state=all&x-custom=a%20b&flag&"
 with=$HTTP_BODY
-tk_expect 200 GET "$R/issues?state=all&page=2"
+expect_code 200 GET "$R/issues?state=all&page=2"
 assert_eq "$HTTP_BODY" "$with" "page 2 with and without unknown parameters"
 # Values are percent-encoded in the links.
-tk_expect 200 GET "$R/issues/comments" -G --data-urlencode "since=2000-01-01T00:00:00+00:00" \
+expect_code 200 GET "$R/issues/comments" -G --data-urlencode "since=2000-01-01T00:00:00+00:00" \
 	--data-urlencode "note=a,b;c<d>"
 assert_eq "$SERVER_URL$R/issues/comments?since=2000-01-01T00%3A00%3A00%2B00%3A00&note=a%2Cb%3Bc%3Cd%3E&page=2" \
-	"$(tk_rel next)" "an encoded next link"
+	"$(link_rel next)" "an encoded next link"
 
 # ------------------------------------------------ bad values: 422
 for q in page=0 page=-1 page=x page= page per_page=0 per_page=x per_page=1.5 \
 	state=bogus state=OPEN sort=comments direction=sideways since=yesterday \
 	since=2026-13-01 since=; do
-	tk_expect 422 GET "$R/issues?$q"
+	expect_code 422 GET "$R/issues?$q"
 	assert_contains "$HTTP_BODY" "Validation Failed" "GET issues?$q"
 done
 for q in page=0 per_page=x sort=name since=x; do
-	tk_expect 422 GET "$R/issues/comments?$q"
+	expect_code 422 GET "$R/issues/comments?$q"
 done
-tk_expect 422 GET "$R/labels?page=0"
+expect_code 422 GET "$R/labels?page=0"
 # Parameters a list does not take are ignored.
-tk_expect 200 GET "$R/labels?state=bogus&since=x&sort=y&direction=z"
-tk_expect 200 GET "$R/issues/comments?state=bogus"
+expect_code 200 GET "$R/labels?state=bogus&since=x&sort=y&direction=z"
+expect_code 200 GET "$R/issues/comments?state=bogus"
 # More than 32 query parameters: 400.
 many=$(seq 40 | sed 's/.*/p&=1/' | paste -sd '&')
-tk_expect 400 GET "$R/issues?$many"
+expect_code 400 GET "$R/issues?$many"
 
 # ------------------------------------------------ the origin of links
-tk_expect 200 GET "$R/issues" -H "Host: tracker.test:1234"
-assert_eq "http://tracker.test:1234$R/issues?page=2" "$(tk_rel next)" "next with Host tracker.test:1234"
+expect_code 200 GET "$R/issues" -H "Host: tracker.test:1234"
+assert_eq "http://tracker.test:1234$R/issues?page=2" "$(link_rel next)" "next with Host tracker.test:1234"
 # An unsafe Host header is not copied into links.
-tk_expect 200 GET "$R/issues" -H "Host: bad\"host"
-assert_eq "$SERVER_URL$R/issues?page=2" "$(tk_rel next)" "next with an unsafe Host header"
+expect_code 200 GET "$R/issues" -H "Host: bad\"host"
+assert_eq "$SERVER_URL$R/issues?page=2" "$(link_rel next)" "next with an unsafe Host header"
 start_tracker public --public-url https://api.example.com/
-tk_expect 200 GET "$R/issues?state=all&page=2"
+expect_code 200 GET "$R/issues?state=all&page=2"
 check_links 2 9 "https://api.example.com$R/issues" "state=all&"
 exit 0

@@ -14,9 +14,9 @@ TS='^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$'
 start_tracker routes
 
 # ------------------------------------------------ issues
-PAGE_SIZE=100 tk_follow "$SERVER_URL$R/issues?state=all&per_page=100" "$T/issues"
+PAGE_SIZE=100 follow_next "$SERVER_URL$R/issues?state=all&per_page=100" "$T/issues"
 assert_eq 250 "$(wc -l <"$T/issues" | tr -d ' ')" "issues at scale 1"
-assert_eq "$(tk_header Content-Type)" "application/json; charset=utf-8" "Content-Type of a list"
+assert_eq "$(http_header Content-Type)" "application/json; charset=utf-8" "Content-Type of a list"
 # Every issue has exactly the documented members, in order, of their types.
 jq -e --arg ts "$TS" '
 	def ts: type == "string" and test($ts);
@@ -50,11 +50,11 @@ jq -se 'any(.[]; .title | test("\"") and test("caf\u00e9"))' "$T/issues" >/dev/n
 
 # The default list is the open issues.
 open=$(jq -s 'map(select(.state == "open")) | length' "$T/issues")
-tk_follow "$SERVER_URL$R/issues" "$T/open"
+follow_next "$SERVER_URL$R/issues" "$T/open"
 assert_eq "$open" "$(wc -l <"$T/open" | tr -d ' ')" "issues listed by default (open)"
 
 # ------------------------------------------------ comments
-tk_follow "$SERVER_URL$R/issues/comments?per_page=100" "$T/comments"
+follow_next "$SERVER_URL$R/issues/comments?per_page=100" "$T/comments"
 assert_eq 600 "$(wc -l <"$T/comments" | tr -d ' ')" "comments at scale 1"
 jq -e --arg ts "$TS" '
 	(keys_unsorted == ["id", "issue_number", "user", "body", "created_at", "updated_at"]) and
@@ -71,7 +71,7 @@ jq -se --slurpfile is "$T/issues" '
 	fail "a comment is older than its issue"
 
 # ------------------------------------------------ labels
-tk_follow "$SERVER_URL$R/labels" "$T/labels"
+follow_next "$SERVER_URL$R/labels" "$T/labels"
 want='["bug","enhancement","documentation","question","duplicate","needs triage","good first issue","performance","security","wontfix","ui","area: api"]'
 jq -se --argjson w "$want" 'map(.name) == $w' "$T/labels" >/dev/null ||
 	fail "labels: $(jq -sc 'map(.name)' "$T/labels")"
@@ -84,26 +84,26 @@ assert_eq 3 "$(jq -s 'map(select(.description == null)) | length' "$T/labels")" 
 for p in / /repos /repos/acme "$R" "$R/" /repos/acme/other/issues "$R/issues/" \
 	"$R/issue" "$R/issues/1" "$R/issues/comments/5000000000" "$R/labels/bug" \
 	"$R/issues/1/comments" "$R/pulls"; do
-	tk_expect 404 GET "$p"
+	expect_code 404 GET "$p"
 	assert_eq '{"message":"Not Found"}' "$HTTP_BODY" "GET $p"
 done
 for m in PUT DELETE PATCH; do
-	tk_expect 404 "$m" "$R/issues"
+	expect_code 404 "$m" "$R/issues"
 done
-tk_expect 404 POST "$R/labels" -d '{}'
-tk_expect 404 POST "$R/issues/comments" -d '{"body":"x"}'
-tk_expect 404 DELETE "$R/issues/comments/5000000000"
-tk_expect 404 PATCH "$R/issues/0" -d '{}'
-tk_expect 404 PATCH "$R/issues/251" -d '{}'
-tk_expect 404 PATCH "$R/issues/abc" -d '{}'
-tk_expect 404 PATCH "$R/issues/comments/5000000001" -d '{"body":"x"}'
-assert_eq "$(tk_header Content-Type)" "application/json; charset=utf-8" "Content-Type of a 404"
+expect_code 404 POST "$R/labels" -d '{}'
+expect_code 404 POST "$R/issues/comments" -d '{"body":"x"}'
+expect_code 404 DELETE "$R/issues/comments/5000000000"
+expect_code 404 PATCH "$R/issues/0" -d '{}'
+expect_code 404 PATCH "$R/issues/251" -d '{}'
+expect_code 404 PATCH "$R/issues/abc" -d '{}'
+expect_code 404 PATCH "$R/issues/comments/5000000001" -d '{"body":"x"}'
+assert_eq "$(http_header Content-Type)" "application/json; charset=utf-8" "Content-Type of a 404"
 
 # ------------------------------------------------ --scale
 start_tracker scaled --scale 2
 for l in "issues?state=all&per_page=100 500" "issues/comments?per_page=100 1200" \
 	"labels?per_page=100 24"; do
-	tk_follow "$SERVER_URL$R/${l% *}" "$T/scaled"
+	follow_next "$SERVER_URL$R/${l% *}" "$T/scaled"
 	assert_eq "${l#* }" "$(wc -l <"$T/scaled" | tr -d ' ')" "${l% *} at --scale 2"
 done
 jq -se 'map(.name) | index("bug 2") != null' "$T/scaled" >/dev/null || fail "no label 'bug 2' at --scale 2"

@@ -15,7 +15,7 @@ start_tracker since
 # since_list LIST SINCE OUT [QUERY]: every record of LIST with since=SINCE,
 # following next, sorted by updated asc.
 since_list() {
-	tk_follow "$SERVER_URL$R/$1?${4:-}sort=updated&direction=asc&per_page=30&since=$(urlq "$2")" "$3"
+	follow_next "$SERVER_URL$R/$1?${4:-}sort=updated&direction=asc&per_page=30&since=$(urlq "$2")" "$3"
 }
 # expected FILE SINCE: the records of FILE whose updated_at >= SINCE.
 expected() {
@@ -25,7 +25,7 @@ expected() {
 for list in issues issues/comments; do
 	q=""
 	[ "$list" = issues ] && q="state=all&"
-	tk_follow "$SERVER_URL$R/$list?${q}sort=updated&direction=asc&per_page=100" "$T/all"
+	follow_next "$SERVER_URL$R/$list?${q}sort=updated&direction=asc&per_page=100" "$T/all"
 	total=$(wc -l <"$T/all" | tr -d ' ')
 	# A timestamp that several records share, in the middle of the list.
 	tie=$(jq -rs '[group_by(.updated_at)[] | select(length >= 3)] |
@@ -56,12 +56,12 @@ for list in issues issues/comments; do
 	expected "$T/all" "${day}T00:00:00Z" >"$T/want"
 	cmp -s "$T/want" "$T/got" || fail "$list since=$day"
 	# In the future: none, and no Link.
-	tk_expect 200 GET "$R/$list?${q}since=2999-01-01T00:00:00Z"
+	expect_code 200 GET "$R/$list?${q}since=2999-01-01T00:00:00Z"
 	assert_eq '[]' "$HTTP_BODY" "$list since the year 2999"
-	assert_eq "" "$(tk_header Link)" "Link of an empty list"
+	assert_eq "" "$(http_header Link)" "Link of an empty list"
 
 	# since with the other orders: the same set.
-	tk_follow "$SERVER_URL$R/$list?${q}since=$(urlq "$tie")&per_page=100" "$T/other"
+	follow_next "$SERVER_URL$R/$list?${q}since=$(urlq "$tie")&per_page=100" "$T/other"
 	assert_eq "$(expected "$T/all" "$tie" | wc -l)" "$(wc -l <"$T/other" | tr -d ' ')" \
 		"$list since=$tie in the default order"
 done
@@ -70,15 +70,15 @@ done
 # Comments by updated asc, 30 a page: some second is shared by the last
 # record of a page and the first of the next; reading page by page still
 # gives every record once, in the order of the whole list.
-tk_follow "$SERVER_URL$R/issues/comments?sort=updated&direction=asc&per_page=100" "$T/whole"
+follow_next "$SERVER_URL$R/issues/comments?sort=updated&direction=asc&per_page=100" "$T/whole"
 straddles=$(jq -s '[range(30; length; 30) as $i | select(.[$i - 1].updated_at == .[$i].updated_at)] | length' "$T/whole")
 [ "$straddles" -ge 2 ] || fail "only $straddles page boundaries fall inside a tie"
-PAGE_SIZE=30 tk_follow "$SERVER_URL$R/issues/comments?sort=updated&direction=asc" "$T/paged"
+PAGE_SIZE=30 follow_next "$SERVER_URL$R/issues/comments?sort=updated&direction=asc" "$T/paged"
 cmp -s "$T/whole" "$T/paged" || fail "pages of 30 differ from the whole list"
 # The same for issues, by updated desc, 7 a page.
-tk_follow "$SERVER_URL$R/issues?state=all&sort=updated&per_page=100" "$T/whole"
+follow_next "$SERVER_URL$R/issues?state=all&sort=updated&per_page=100" "$T/whole"
 straddles=$(jq -s '[range(7; length; 7) as $i | select(.[$i - 1].updated_at == .[$i].updated_at)] | length' "$T/whole")
 [ "$straddles" -ge 2 ] || fail "only $straddles issue page boundaries fall inside a tie"
-PAGE_SIZE=7 tk_follow "$SERVER_URL$R/issues?state=all&sort=updated&per_page=7" "$T/paged"
+PAGE_SIZE=7 follow_next "$SERVER_URL$R/issues?state=all&sort=updated&per_page=7" "$T/paged"
 cmp -s "$T/whole" "$T/paged" || fail "issue pages of 7 differ from the whole list"
 exit 0

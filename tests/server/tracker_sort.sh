@@ -30,7 +30,7 @@ for list in issues issues/comments; do
 	[ "$list" = issues ] && q="state=all&"
 	for sort in created updated; do
 		for dir in asc desc; do
-			tk_follow "$SERVER_URL$R/$list?${q}sort=$sort&direction=$dir&per_page=17" "$T/l"
+			follow_next "$SERVER_URL$R/$list?${q}sort=$sort&direction=$dir&per_page=17" "$T/l"
 			n=$(wc -l <"$T/l" | tr -d ' ')
 			[ "$n" -ge 250 ] || fail "$list sort=$sort direction=$dir: only $n records"
 			ordered "$T/l" "${sort}_at" "$dir" ||
@@ -42,31 +42,31 @@ for list in issues issues/comments; do
 done
 
 # The defaults: issues created desc, comments created asc.
-tk_follow "$SERVER_URL$R/issues?state=all&per_page=100" "$T/dflt"
-tk_follow "$SERVER_URL$R/issues?state=all&per_page=100&sort=created&direction=desc" "$T/explicit"
+follow_next "$SERVER_URL$R/issues?state=all&per_page=100" "$T/dflt"
+follow_next "$SERVER_URL$R/issues?state=all&per_page=100&sort=created&direction=desc" "$T/explicit"
 cmp -s "$T/dflt" "$T/explicit" || fail "issues are not created desc by default"
-tk_follow "$SERVER_URL$R/issues/comments?per_page=100" "$T/dflt"
-tk_follow "$SERVER_URL$R/issues/comments?per_page=100&sort=created&direction=asc" "$T/explicit"
+follow_next "$SERVER_URL$R/issues/comments?per_page=100" "$T/dflt"
+follow_next "$SERVER_URL$R/issues/comments?per_page=100&sort=created&direction=asc" "$T/explicit"
 cmp -s "$T/dflt" "$T/explicit" || fail "comments are not created asc by default"
 # direction alone, sort alone.
-tk_follow "$SERVER_URL$R/issues?state=all&direction=asc&per_page=100" "$T/l"
+follow_next "$SERVER_URL$R/issues?state=all&direction=asc&per_page=100" "$T/l"
 ordered "$T/l" created_at asc || fail "issues with direction=asc alone"
-tk_follow "$SERVER_URL$R/issues?state=all&sort=updated&per_page=100" "$T/l"
+follow_next "$SERVER_URL$R/issues?state=all&sort=updated&per_page=100" "$T/l"
 ordered "$T/l" updated_at desc || fail "issues with sort=updated alone"
 
 # ------------------------------------------------ state
-tk_follow "$SERVER_URL$R/issues?state=all&per_page=100" "$T/all"
+follow_next "$SERVER_URL$R/issues?state=all&per_page=100" "$T/all"
 for st in open closed; do
-	tk_follow "$SERVER_URL$R/issues?state=$st&per_page=100" "$T/$st"
+	follow_next "$SERVER_URL$R/issues?state=$st&per_page=100" "$T/$st"
 	jq -e --arg s "$st" '.state == $s' "$T/$st" >/dev/null || fail "state=$st listed another state"
 	want=$(jq -s --arg s "$st" 'map(select(.state == $s)) | length' "$T/all")
 	assert_eq "$want" "$(wc -l <"$T/$st" | tr -d ' ')" "issues with state=$st"
 	[ "$want" -gt 0 ] || fail "no $st issues"
 done
-tk_follow "$SERVER_URL$R/issues?per_page=100" "$T/dflt"
+follow_next "$SERVER_URL$R/issues?per_page=100" "$T/dflt"
 cmp -s "$T/dflt" "$T/open" || fail "the default state is not open"
 # Filters and orders combine.
-tk_follow "$SERVER_URL$R/issues?state=closed&sort=updated&direction=asc&per_page=9" "$T/l"
+follow_next "$SERVER_URL$R/issues?state=closed&sort=updated&direction=asc&per_page=9" "$T/l"
 ordered "$T/l" updated_at asc || fail "closed issues by updated asc"
 assert_eq "$(wc -l <"$T/closed" | tr -d ' ')" "$(wc -l <"$T/l" | tr -d ' ')" "closed issues by updated"
 exit 0

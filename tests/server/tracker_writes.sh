@@ -18,13 +18,13 @@ J='Content-Type: application/json'
 
 # write CODE METHOD PATH JSON: sets REC to the record answered.
 write() {
-	tk_expect "$1" "$2" "$3" -H "$J" -d "$4"
+	expect_code "$1" "$2" "$3" -H "$J" -d "$4"
 	REC=$(printf '%s' "$HTTP_BODY" | jq -c .)
 }
 rec() { printf '%s' "$REC" | jq -r "$1"; }
 # issues_by_updated: every issue by updated asc, into $T/upd.
 issues_by_updated() {
-	tk_follow "$SERVER_URL$R/issues?state=all&sort=updated&direction=asc&per_page=100" "$T/upd"
+	follow_next "$SERVER_URL$R/issues?state=all&sort=updated&direction=asc&per_page=100" "$T/upd"
 }
 now() { date -u +%Y-%m-%dT%H:%M:%SZ; }
 
@@ -44,7 +44,7 @@ u=$(rec .updated_at)
 [[ "$u" > "$t0" || "$u" == "$t0" ]] && [[ "$u" < "$t1" || "$u" == "$t1" ]] ||
 	fail "the new issue's updated_at $u is not between $t0 and $t1"
 [[ "$u" > "$cursor" || "$u" == "$cursor" ]] || fail "a write ($u) went before the data ($cursor)"
-tk_expect 200 GET "$R/issues"
+expect_code 200 GET "$R/issues"
 assert_eq 251 "$(printf '%s' "$HTTP_BODY" | jq '.[0].number')" "first issue of the default list"
 issues_by_updated
 assert_eq 251 "$(tail -n 1 "$T/upd" | jq .number)" "last issue by updated"
@@ -72,9 +72,9 @@ printf '%s' "$REC" | jq -e '.state == "closed" and .closed_at == .updated_at' >/
 	fail "issue 2 closed: $REC"
 closed_at=$(rec .closed_at)
 ends_with 2
-tk_follow "$SERVER_URL$R/issues?per_page=100" "$T/open"
+follow_next "$SERVER_URL$R/issues?per_page=100" "$T/open"
 jq -e 'select(.number == 2)' "$T/open" >/dev/null && fail "issue 2 is still listed as open"
-tk_follow "$SERVER_URL$R/issues?state=closed&per_page=100" "$T/closed"
+follow_next "$SERVER_URL$R/issues?state=closed&per_page=100" "$T/closed"
 jq -se 'any(.[]; .number == 2)' "$T/closed" >/dev/null || fail "issue 2 is not listed as closed"
 # Closing it again keeps closed_at; an empty edit still moves the issue.
 write 200 PATCH "$R/issues/2" '{"state":"closed","body":null}'
@@ -95,12 +95,12 @@ c_at=$(rec .created_at)
 cid=$(rec .id)
 ends_with 3
 assert_eq "$c_at" "$(jq -r 'select(.number == 3) | .updated_at' "$T/upd")" "issue 3's updated_at after a comment"
-tk_follow "$SERVER_URL$R/issues/comments?sort=updated&per_page=100" "$T/cm"
+follow_next "$SERVER_URL$R/issues/comments?sort=updated&per_page=100" "$T/cm"
 assert_eq "$cid" "$(tail -n 1 "$T/cm" | jq .id)" "the new comment last by updated"
 write 200 PATCH "$R/issues/comments/5000000010" '{"body":"Edited"}'
 printf '%s' "$REC" | jq -e '.id == 5000000010 and .body == "Edited" and .updated_at > .created_at' >/dev/null ||
 	fail "the edited comment: $REC"
-tk_follow "$SERVER_URL$R/issues/comments?sort=updated&direction=asc&per_page=100" "$T/cm"
+follow_next "$SERVER_URL$R/issues/comments?sort=updated&direction=asc&per_page=100" "$T/cm"
 tail -n 2 "$T/cm" | jq -se 'map(.id) | index(5000000010) != null' >/dev/null ||
 	fail "the edited comment is not among the last by updated"
 
@@ -114,7 +114,7 @@ seen_at_cursor=""
 read_changes() {
 	_q="state=all&sort=updated&direction=asc&per_page=5"
 	[ -n "$cursor" ] && _q="$_q&since=$cursor"
-	tk_follow "$SERVER_URL$R/issues?$_q" "$T/changes"
+	follow_next "$SERVER_URL$R/issues?$_q" "$T/changes"
 	while read -r line; do
 		id=$(printf '%s' "$line" | jq -r .id)
 		at=$(printf '%s' "$line" | jq -r .updated_at)
@@ -158,23 +158,23 @@ cmp -s "$T/server_view" "$T/reader_view" || fail "the reader's view differs from
 # ------------------------------------------------ bad writes change nothing
 count_before=$(wc -l <"$T/upd" | tr -d ' ')
 last_before=$(tail -n 1 "$T/upd")
-tk_expect 400 POST "$R/issues" -H "$J" -d '{"title":'
+expect_code 400 POST "$R/issues" -H "$J" -d '{"title":'
 assert_eq '{"message":"Problems parsing JSON"}' "$HTTP_BODY" "a body that is not JSON"
-tk_expect 400 POST "$R/issues" -H "$J" -d '{"title":"x"} trailing'
-tk_expect 422 POST "$R/issues" -H "$J" -d '[{"title":"x"}]'
-tk_expect 422 POST "$R/issues" -H "$J" -d '{"body":"no title"}'
-tk_expect 422 POST "$R/issues" -H "$J" -d '{"title":""}'
-tk_expect 422 POST "$R/issues" -H "$J" -d '{"title":null}'
-tk_expect 422 POST "$R/issues" -H "$J" -d "{\"title\":\"$(head -c 257 /dev/zero | tr '\0' t)\"}"
-tk_expect 422 POST "$R/issues" -H "$J" -d "{\"title\":\"t\",\"body\":\"$(head -c 65537 /dev/zero | tr '\0' b)\"}"
-tk_expect 422 PATCH "$R/issues/5" -H "$J" -d '{"state":"deleted"}'
-tk_expect 422 PATCH "$R/issues/5" -H "$J" -d '{"title":5}'
-tk_expect 404 PATCH "$R/issues/9999" -H "$J" -d '{"title":"x"}'
-tk_expect 404 POST "$R/issues/9999/comments" -H "$J" -d '{"body":"x"}'
-tk_expect 422 POST "$R/issues/5/comments" -H "$J" -d '{"text":"x"}'
-tk_expect 422 PATCH "$R/issues/comments/$cid" -H "$J" -d '{"body":""}'
+expect_code 400 POST "$R/issues" -H "$J" -d '{"title":"x"} trailing'
+expect_code 422 POST "$R/issues" -H "$J" -d '[{"title":"x"}]'
+expect_code 422 POST "$R/issues" -H "$J" -d '{"body":"no title"}'
+expect_code 422 POST "$R/issues" -H "$J" -d '{"title":""}'
+expect_code 422 POST "$R/issues" -H "$J" -d '{"title":null}'
+expect_code 422 POST "$R/issues" -H "$J" -d "{\"title\":\"$(head -c 257 /dev/zero | tr '\0' t)\"}"
+expect_code 422 POST "$R/issues" -H "$J" -d "{\"title\":\"t\",\"body\":\"$(head -c 65537 /dev/zero | tr '\0' b)\"}"
+expect_code 422 PATCH "$R/issues/5" -H "$J" -d '{"state":"deleted"}'
+expect_code 422 PATCH "$R/issues/5" -H "$J" -d '{"title":5}'
+expect_code 404 PATCH "$R/issues/9999" -H "$J" -d '{"title":"x"}'
+expect_code 404 POST "$R/issues/9999/comments" -H "$J" -d '{"body":"x"}'
+expect_code 422 POST "$R/issues/5/comments" -H "$J" -d '{"text":"x"}'
+expect_code 422 PATCH "$R/issues/comments/$cid" -H "$J" -d '{"body":""}'
 head -c 1100000 /dev/zero | tr '\0' a | sed 's/^/{"title":"/; s/$/"}/' >"$T/big.json"
-tk_expect 413 POST "$R/issues" -H "$J" --data-binary @"$T/big.json"
+expect_code 413 POST "$R/issues" -H "$J" --data-binary @"$T/big.json"
 issues_by_updated
 assert_eq "$count_before" "$(wc -l <"$T/upd" | tr -d ' ')" "issues after refused writes"
 assert_eq "$last_before" "$(tail -n 1 "$T/upd")" "the last issue after refused writes"

@@ -17,6 +17,7 @@
 #include <json-c/json.h>
 
 #include "check.h"
+#include "request.h"
 #include "common/isotime.h"
 
 #define NOW 1795814775 /* 2026-11-27T21:26:15Z */
