@@ -8,7 +8,7 @@ packages="
   build-essential autoconf automake pkg-config
   libfuse3-dev fuse3
   libcurl4-openssl-dev curl ca-certificates
-  libjson-c-dev libcsv-dev libmicrohttpd-dev libsqlite3-dev
+  libjson-c-dev libcsv-dev libmicrohttpd-dev libsqlite3-dev zlib1g-dev
   jq python3 util-linux procps psmisc valgrind
   clang libclang-rt-14-dev
   python3-pandas

@@ -12,6 +12,7 @@ set -u
 : "${top_builddir:=$top_srcdir}"
 : "${LAKEFLOWFS:=$top_builddir/lakeflowfs}"
 : "${EXAMPLE_SERVER:=$top_builddir/lakeflowfs-example-server}"
+: "${TRACKER_SERVER:=$top_builddir/lakeflowfs-tracker-server}"
 export LC_ALL=C
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/lakeflowfs-test.XXXXXX")
@@ -163,6 +164,24 @@ unmount_fs() {
 	fail "lakeflowfs did not exit after unmounting $1"
 }
 
+# server_stats PID LOG: asks the server PID for its counters (SIGUSR1) and
+# waits up to 20 s for the new "stats:" line in LOG; sets STATS to it.
+server_stats() {
+	_sn=$(grep -c ' stats: ' "$2")
+	kill -USR1 "$1" || fail "server $1 is gone"
+	_sd=$(($(date +%s) + 20))
+	until [ "$(grep -c ' stats: ' "$2")" -gt "$_sn" ]; do
+		[ "$(date +%s)" -lt "$_sd" ] || fail "no stats line from server $1"
+		sleep 0.05
+	done
+	STATS=$(grep ' stats: ' "$2" | tail -n 1)
+}
+
+# stat_value KEY: the value of KEY=N in the last STATS line.
+stat_value() {
+	printf '%s\n' "$STATS" | sed -n "s/.* $1=\([0-9]*\).*/\1/p"
+}
+
 # Every record of TABLE read page by page with curl, one compact line each.
 # Retries pages that draw an injected 429/500/503. QUERY starts with '&'.
 api_all_records() {
@@ -175,18 +194,36 @@ api_all_records() {
 # The shape of every timestamp the API produces (jq/Oniguruma syntax).
 TS_RE='^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}\+00:00$'
 
-# http_req METHOD PATH [curl options...]: one authenticated request to
-# $SERVER_URL with a 10 s deadline; sets HTTP_CODE and HTTP_BODY. Pass query
-# parameters as `-G --data-urlencode k=v` so that `+` in timestamps survives.
+# How http_req authenticates, and the one member of every error body: the
+# Example source's; start_tracker switches both to the tracker's.
+AUTH_OPTS=(-u "$CREDS")
+ERROR_KEY=error
+
+# http_req METHOD PATH-or-URL [curl options...]: one authenticated request
+# to $SERVER_URL (or to a whole URL) with a 20 s deadline; sets HTTP_CODE
+# and HTTP_BODY, and leaves the headers in $T/http.h. Pass query parameters
+# as `-G --data-urlencode k=v` so that `+` in timestamps survives.
 http_req() {
 	_hm=$1
 	_hp=$2
 	shift 2
-	HTTP_BODY=$(curl -sS --max-time 10 -u "$CREDS" -X "$_hm" \
-		-w '\n%{http_code}' "$@" "$SERVER_URL$_hp") ||
+	case $_hp in /*) _hp=$SERVER_URL$_hp ;; esac
+	HTTP_BODY=$(curl -sS --max-time 20 "${AUTH_OPTS[@]}" -X "$_hm" -D "$T/http.h" \
+		-w '\n%{http_code}' "$@" "$_hp") ||
 		fail "curl $_hm $_hp failed"
 	HTTP_CODE=$(printf '%s\n' "$HTTP_BODY" | tail -n 1)
 	HTTP_BODY=$(printf '%s\n' "$HTTP_BODY" | sed '$d')
+}
+
+# http_header NAME: the value of header NAME of the last http_req ("" if
+# none).
+http_header() {
+	sed -n "s/^$1: *\\([^\r]*\\)\r*\$/\\1/Ip" "$T/http.h" | head -n 1
+}
+
+# link_rel REL: the URL of rel="REL" in the last answer's Link header.
+link_rel() {
+	http_header Link | tr ',' '\n' | sed -n "s/^ *<\\([^>]*\\)>; rel=\"$1\"\$/\\1/p"
 }
 
 # body_jq FILTER [jq options...]: runs jq over HTTP_BODY.
@@ -196,15 +233,15 @@ body_jq() {
 	printf '%s' "$HTTP_BODY" | jq "$@" "$_bf"
 }
 
-# assert_error_body WHAT: HTTP_BODY is exactly {"error": "<string>"}.
+# assert_error_body WHAT: HTTP_BODY is exactly {"<ERROR_KEY>": "<string>"}.
 assert_error_body() {
-	printf '%s' "$HTTP_BODY" | jq -e \
-		'type == "object" and keys == ["error"] and (.error | type) == "string"' \
-		>/dev/null 2>&1 || fail "$1: error body is not {\"error\": string}: $HTTP_BODY"
+	printf '%s' "$HTTP_BODY" | jq -e --arg k "$ERROR_KEY" \
+		'type == "object" and keys == [$k] and (.[$k] | type) == "string"' \
+		>/dev/null 2>&1 || fail "$1: error body is not {\"$ERROR_KEY\": string}: $HTTP_BODY"
 }
 
 # expect_code CODE METHOD PATH [curl options...]: the request answers CODE;
-# any answer >= 400 must carry an {"error": string} body.
+# any answer >= 400 must carry an error body (assert_error_body).
 expect_code() {
 	_ec=$1
 	shift
@@ -324,6 +361,56 @@ cursor_token() {
 	esac
 }
 
+
+# ---- helpers for the tracker server's tests (tests/server/tracker_*.sh) ----
+
+TRACKER_TOKEN="tracker-test-token-0123456789"
+TRACKER_REPO=/repos/acme/widgets
+
+# start_tracker NAME [server options...]: starts lakeflowfs-tracker-server on
+# a free port with the token in $T/token, seed 42 and no injected errors
+# unless the caller passes them; sets SERVER_URL, SERVER_PORT, SERVER_PID,
+# and makes http_req and expect_code speak the tracker's auth and errors.
+start_tracker() {
+	_tn=$1
+	shift
+	rm -f "$T/$_tn.port"
+	printf '%s\n' "$TRACKER_TOKEN" >"$T/token"
+	chmod 600 "$T/token"
+	"$TRACKER_SERVER" --token-file "$T/token" --port 0 --port-file "$T/$_tn.port" \
+		--seed 42 --error-rate 0 "$@" >"$T/$_tn.log" 2>&1 &
+	SERVER_PID=$!
+	SERVER_PIDS="$SERVER_PIDS $SERVER_PID"
+	wait_for_file "$T/$_tn.port" 20 "$SERVER_PID"
+	SERVER_PORT=$(cat "$T/$_tn.port")
+	SERVER_URL="http://127.0.0.1:$SERVER_PORT"
+	AUTH_OPTS=(-H "Authorization: Bearer $TRACKER_TOKEN")
+	ERROR_KEY=message
+}
+
+# follow_next URL OUT: reads a list from URL by following rel="next" to the
+# end, every record a compact line in OUT. Each page must be a 200 with a
+# JSON array; a page with a next link must be full (PAGE_SIZE records, when
+# set) and the last one must have none. Sets PAGES.
+follow_next() {
+	_fu=$1
+	: >"$2"
+	PAGES=0
+	while [ -n "$_fu" ]; do
+		[ "$PAGES" -lt 2000 ] || fail "$1: more than 2000 pages"
+		http_req GET "$_fu"
+		[ "$HTTP_CODE" = 200 ] || fail "GET $_fu: HTTP $HTTP_CODE: $HTTP_BODY"
+		printf '%s' "$HTTP_BODY" | jq -e 'type == "array"' >/dev/null 2>&1 ||
+			fail "GET $_fu: not a JSON array: $(printf '%s' "$HTTP_BODY" | head -c 200)"
+		printf '%s' "$HTTP_BODY" | jq -c '.[]' >>"$2"
+		PAGES=$((PAGES + 1))
+		_fu=$(link_rel next)
+		if [ -n "$_fu" ] && [ -n "${PAGE_SIZE:-}" ]; then
+			assert_eq "$PAGE_SIZE" "$(printf '%s' "$HTTP_BODY" | jq length)" \
+				"records on page $PAGES of $1, which has a next page"
+		fi
+	done
+}
 
 # ---- sanitizer reports (builds with --enable-asan / --enable-ubsan) ----
 

@@ -48,6 +48,20 @@ void isotime_format(int64_t us, char out[ISOTIME_SIZE])
 	out[ISOTIME_SIZE - 1] = '\0';
 }
 
+void isotime_format_s(int64_t s, char out[ISOTIME_SIZE])
+{
+	time_t sec = (time_t)s;
+	struct tm tm;
+	char tmp[96]; /* roomy so the compiler can prove no truncation */
+
+	gmtime_r(&sec, &tm);
+	snprintf(tmp, sizeof(tmp), "%04d-%02d-%02dT%02d:%02d:%02dZ",
+		 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+		 tm.tm_min, tm.tm_sec);
+	memcpy(out, tmp, 20); /* "YYYY-MM-DDTHH:MM:SSZ" */
+	out[20] = '\0';
+}
+
 void isotime_format_date(int64_t us, char out[ISOTIME_SIZE])
 {
 	struct tm tm;

@@ -18,6 +18,8 @@
 int64_t isotime_now_us(void);
 /* Writes the timestamp for us into out (ISOTIME_SIZE bytes). */
 void isotime_format(int64_t us, char out[ISOTIME_SIZE]);
+/* Writes whole seconds s as "YYYY-MM-DDTHH:MM:SSZ" into out. */
+void isotime_format_s(int64_t s, char out[ISOTIME_SIZE]);
 /* Writes the date part only ("YYYY-MM-DD") into out. */
 void isotime_format_date(int64_t us, char out[ISOTIME_SIZE]);
 /*

@@ -11,15 +11,15 @@
 #include <string.h>
 
 #include "common/buf.h"
-#include "jsonw.h"
+#include "common/jsonw.h"
 #include "seed.h"
 
 #define RECORD_MAX (1024 * 1024 + 4096)
 
 static const char *const type_names[] = {
-	[COL_STRING] = "a string",   [COL_INTEGER] = "an integer",
-	[COL_DOUBLE] = "a number",   [COL_TIMESTAMP] = "a timestamp string",
-	[COL_DATE] = "a date string", [COL_STRUCT] = "an object",
+    [COL_STRING] = "a string",	  [COL_INTEGER] = "an integer",
+    [COL_DOUBLE] = "a number",	  [COL_TIMESTAMP] = "a timestamp string",
+    [COL_DATE] = "a date string", [COL_STRUCT] = "an object",
 };
 
 static const struct column *find_col(const struct column *cols, unsigned n,
@@ -56,7 +56,8 @@ static int check_members(json_object *obj, const struct column *cols,
 {
 	const struct column *col;
 
-	json_object_object_foreach(obj, key, val) {
+	json_object_object_foreach(obj, key, val)
+	{
 		col = find_col(cols, n, key);
 		if (!col) {
 			snprintf(err, errlen, "unknown column: %s", key);
@@ -65,7 +66,8 @@ static int check_members(json_object *obj, const struct column *cols,
 		if (!val) {
 			if (col->nullable)
 				continue;
-			snprintf(err, errlen, "column %s must not be null", key);
+			snprintf(err, errlen, "column %s must not be null",
+				 key);
 			return -EINVAL;
 		}
 		if (!type_ok(col->type, val)) {

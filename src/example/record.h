@@ -20,10 +20,10 @@
 
 struct row {
 	char *pk;
-	int64_t cursor_us;           /* ordering key; 0 without a cursor */
-	char cursor[ISOTIME_SIZE];   /* its text, compared with since/until */
-	char *json;                  /* the whole record as a JSON object */
-	char **strs;                 /* per column: string value or NULL */
+	int64_t cursor_us;	   /* ordering key; 0 without a cursor */
+	char cursor[ISOTIME_SIZE]; /* its text, compared with since/until */
+	char *json;		   /* the whole record as a JSON object */
+	char **strs;		   /* per column: string value or NULL */
 	unsigned ncols;
 };
 

@@ -11,16 +11,15 @@
 
 #include <json-c/json.h>
 
-#include "jsonw.h"
+#include "common/jsondoc.h"
+#include "common/jsonw.h"
 #include "seed.h"
 
-#define ROUTES_COUNT_MAX 1000000000000000ULL /* pages and limits above: 400 */
-
-static const char *const deleted_params[] = { "since", "page", NULL };
+static const char *const deleted_params[] = {"since", "page", NULL};
 static const char *const type_names[] = {
-	[COL_STRING] = "string",       [COL_INTEGER] = "integer",
-	[COL_DOUBLE] = "double",       [COL_TIMESTAMP] = "timestamp",
-	[COL_DATE] = "date",           [COL_STRUCT] = "struct",
+    [COL_STRING] = "string", [COL_INTEGER] = "integer",
+    [COL_DOUBLE] = "double", [COL_TIMESTAMP] = "timestamp",
+    [COL_DATE] = "date",     [COL_STRUCT] = "struct",
 };
 
 int routes_error(struct buf *out, const char *msg)
@@ -78,7 +77,8 @@ static int fields_json(const struct column *cols, unsigned n, struct buf *out)
 		if (rc == 0 && cols[c].type == COL_STRUCT) {
 			rc = buf_puts(out, ",\"fields\":");
 			if (rc == 0)
-				rc = fields_json(cols[c].fields, cols[c].nfields, out);
+				rc = fields_json(cols[c].fields,
+						 cols[c].nfields, out);
 		}
 		if (rc == 0)
 			rc = buf_putc(out, '}');
@@ -110,33 +110,13 @@ static int get_metadata(int t, unsigned *status, struct buf *out)
 			rc = buf_putc(out, ']');
 	}
 	if (rc == 0 && td->meta_cursor) {
-		rc = buf_puts(out, td->meta_pk ? ",\"cursor_field\":" :
-						 "\"cursor_field\":");
+		rc = buf_puts(out, td->meta_pk ? ",\"cursor_field\":"
+					       : "\"cursor_field\":");
 		if (rc == 0)
 			rc = jsonw_str(out, td->cols[td->cursor_col].name);
 	}
 	*status = 200;
 	return rc ? rc : buf_puts(out, "}}");
-}
-
-/* Parses a positive decimal integer (digits only). 0 or -EINVAL. */
-static int parse_count(const char *s, uint64_t *v)
-{
-	uint64_t x = 0;
-
-	if (!s || !*s)
-		return -EINVAL;
-	for (; *s; s++) {
-		if (*s < '0' || *s > '9')
-			return -EINVAL;
-		x = x * 10 + (uint64_t)(*s - '0');
-		if (x > ROUTES_COUNT_MAX)
-			return -EINVAL;
-	}
-	if (x < 1)
-		return -EINVAL;
-	*v = x;
-	return 0;
 }
 
 static int listed(const char *const *list, const char *key)
@@ -164,23 +144,26 @@ static void add_filter(struct store_query *q, int col, const char *val)
 }
 
 /* Fills q from the request's parameters. Returns NULL or an error. */
-static const char *read_params(int t, int deleted, const struct route_req *req,
+static const char *read_params(int t, int deleted,
+			       const struct httpd_request *req,
 			       struct store_query *q, const char **bad)
 {
-	const char *const *allowed = deleted ? deleted_params : seed_tables[t].params;
+	const char *const *allowed =
+	    deleted ? deleted_params : seed_tables[t].params;
 	uint64_t limit;
 
 	for (unsigned p = 0; p < req->nparams; p++) {
-		const char *key = req->params[p].key, *val = req->params[p].value;
+		const char *key = req->params[p].key,
+			   *val = req->params[p].value;
 
 		*bad = key;
 		if (!listed(allowed, key))
 			return "unsupported parameter: %s";
 		if (strcmp(key, "page") == 0) {
-			if (parse_count(val, &q->page))
+			if (httpd_count(val, &q->page))
 				return "page must be a positive integer";
 		} else if (strcmp(key, "limit") == 0) {
-			if (parse_count(val, &limit))
+			if (httpd_count(val, &limit))
 				return "limit must be a positive integer";
 			if (limit < q->size)
 				q->size = (unsigned)limit;
@@ -196,11 +179,11 @@ static const char *read_params(int t, int deleted, const struct route_req *req,
 }
 
 static int get_records(struct store *st, int t, int deleted,
-		       const struct route_req *req, unsigned *status,
+		       const struct httpd_request *req, unsigned *status,
 		       struct buf *out)
 {
-	struct store_query q = { .page = 1, .size = seed_tables[t].page_size,
-				 .deleted = deleted };
+	struct store_query q = {
+	    .page = 1, .size = seed_tables[t].page_size, .deleted = deleted};
 	const char *why, *bad = "";
 	int more = 0, rc;
 
@@ -217,57 +200,31 @@ static int get_records(struct store *st, int t, int deleted,
 	if (rc == 0)
 		rc = store_page(st, t, &q, out, &more);
 	if (rc == 0 && more)
-		rc = buf_printf(out, "],\"next_page\":%" PRIu64 "}", q.page + 1);
+		rc =
+		    buf_printf(out, "],\"next_page\":%" PRIu64 "}", q.page + 1);
 	else if (rc == 0)
 		rc = buf_puts(out, "],\"next_page\":null}");
 	if (rc)
-		return fail(status, 500, out, "internal error: %s", strerror(-rc));
+		return fail(status, 500, out, "internal error: %s",
+			    strerror(-rc));
 	*status = 200;
 	return 0;
 }
 
 /* ------------------------------------------------------------ writes --- */
 
-/* Parses the whole body as one JSON value; NULL if it is not. */
-static json_object *parse_body(const struct route_req *req)
-{
-	struct json_tokener *tok;
-	json_object *obj = NULL;
-	size_t end;
-
-	if (!req->body || req->body_len == 0 || req->body_len > INT32_MAX)
-		return NULL;
-	tok = json_tokener_new();
-	if (!tok)
-		return NULL;
-	obj = json_tokener_parse_ex(tok, req->body, (int)req->body_len);
-	if (json_tokener_get_error(tok) != json_tokener_success) {
-		json_object_put(obj);
-		obj = NULL;
-		goto out;
-	}
-	for (end = json_tokener_get_parse_end(tok); end < req->body_len; end++) {
-		if (!strchr(" \t\r\n", req->body[end]) || !req->body[end]) {
-			json_object_put(obj);
-			obj = NULL;
-			break;
-		}
-	}
-out:
-	json_tokener_free(tok);
-	return obj;
-}
-
-static int post_record(struct store *st, int t, const struct route_req *req,
+static int post_record(struct store *st, int t, const struct httpd_request *req,
 		       unsigned *status, struct buf *out)
 {
-	json_object *obj = parse_body(req);
+	json_object *obj = NULL;
 	char err[256] = "";
 	int rc;
 
+	jsondoc_parse(req->body, req->body_len, &obj, NULL, 0);
 	if (!obj || !json_object_is_type(obj, json_type_object)) {
 		json_object_put(obj);
-		return fail(status, 400, out, "the body must be a JSON object%s", "");
+		return fail(status, 400, out,
+			    "the body must be a JSON object%s", "");
 	}
 	rc = buf_puts(out, "{\"record\":");
 	if (rc == 0)
@@ -276,7 +233,8 @@ static int post_record(struct store *st, int t, const struct route_req *req,
 	if (rc == -EINVAL)
 		return fail(status, 400, out, "%s", err);
 	if (rc)
-		return fail(status, 500, out, "internal error: %s", strerror(-rc));
+		return fail(status, 500, out, "internal error: %s",
+			    strerror(-rc));
 	*status = seed_tables[t].cursor_col >= 0 ? 200 : 201;
 	return buf_putc(out, '}');
 }
@@ -295,7 +253,8 @@ static int delete_record(struct store *st, int t, const char *pk,
 	if (rc == -ENOENT)
 		return fail(status, 404, out, "record not found: %s", pk);
 	if (rc)
-		return fail(status, 500, out, "internal error: %s", strerror(-rc));
+		return fail(status, 500, out, "internal error: %s",
+			    strerror(-rc));
 	*status = 200;
 	return buf_putc(out, '}');
 }
@@ -309,7 +268,7 @@ static int is(const char *a, const char *b)
 
 /* Routes /tables/{t}/{tail} once the table is known. */
 static int table_route(struct store *st, int t, const char *tail,
-		       const struct route_req *req, unsigned *status,
+		       const struct httpd_request *req, unsigned *status,
 		       struct buf *out)
 {
 	const char *m = req->method;
@@ -333,7 +292,7 @@ static int table_route(struct store *st, int t, const char *tail,
 	return fail(status, 404, out, "not found%s", "");
 }
 
-int routes_handle(struct store *st, const struct route_req *req,
+int routes_handle(struct store *st, const struct httpd_request *req,
 		  unsigned *status, struct buf *out)
 {
 	const char *rest, *slash;
@@ -342,8 +301,9 @@ int routes_handle(struct store *st, const struct route_req *req,
 	int t;
 
 	if (is(req->path, "/tables"))
-		return is(req->method, "GET") ? get_tables(status, out) :
-			fail(status, 404, out, "not found%s", "");
+		return is(req->method, "GET")
+			   ? get_tables(status, out)
+			   : fail(status, 404, out, "not found%s", "");
 	if (strncmp(req->path, "/tables/", 8) != 0)
 		return fail(status, 404, out, "not found%s", "");
 	rest = req->path + 8;

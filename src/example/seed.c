@@ -10,76 +10,76 @@
 #include <string.h>
 
 #include "common/isotime.h"
-#include "jsonw.h"
-#include "rng.h"
+#include "common/jsonw.h"
+#include "common/rng.h"
 
 /* ------------------------------------------------------------ tables --- */
 
 static const struct column products_cols[] = {
-	{ "product_id", COL_STRING, 0, NULL, 0 },
-	{ "name", COL_STRING, 1, NULL, 0 },
-	{ "price", COL_DOUBLE, 1, NULL, 0 },
-	{ "category", COL_STRING, 1, NULL, 0 },
+    {"product_id", COL_STRING, 0, NULL, 0},
+    {"name", COL_STRING, 1, NULL, 0},
+    {"price", COL_DOUBLE, 1, NULL, 0},
+    {"category", COL_STRING, 1, NULL, 0},
 };
 
 static const struct column events_cols[] = {
-	{ "event_id", COL_STRING, 0, NULL, 0 },
-	{ "event_type", COL_STRING, 1, NULL, 0 },
-	{ "user_id", COL_STRING, 1, NULL, 0 },
-	{ "payload", COL_STRING, 1, NULL, 0 },
-	{ "created_at", COL_TIMESTAMP, 1, NULL, 0 },
+    {"event_id", COL_STRING, 0, NULL, 0},
+    {"event_type", COL_STRING, 1, NULL, 0},
+    {"user_id", COL_STRING, 1, NULL, 0},
+    {"payload", COL_STRING, 1, NULL, 0},
+    {"created_at", COL_TIMESTAMP, 1, NULL, 0},
 };
 
 static const struct column users_cols[] = {
-	{ "user_id", COL_STRING, 0, NULL, 0 },
-	{ "email", COL_STRING, 1, NULL, 0 },
-	{ "display_name", COL_STRING, 1, NULL, 0 },
-	{ "status", COL_STRING, 1, NULL, 0 },
-	{ "updated_at", COL_TIMESTAMP, 1, NULL, 0 },
+    {"user_id", COL_STRING, 0, NULL, 0},
+    {"email", COL_STRING, 1, NULL, 0},
+    {"display_name", COL_STRING, 1, NULL, 0},
+    {"status", COL_STRING, 1, NULL, 0},
+    {"updated_at", COL_TIMESTAMP, 1, NULL, 0},
 };
 
 static const struct column orders_cols[] = {
-	{ "order_id", COL_STRING, 0, NULL, 0 },
-	{ "user_id", COL_STRING, 1, NULL, 0 },
-	{ "amount", COL_DOUBLE, 1, NULL, 0 },
-	{ "status", COL_STRING, 1, NULL, 0 },
-	{ "updated_at", COL_TIMESTAMP, 1, NULL, 0 },
+    {"order_id", COL_STRING, 0, NULL, 0},
+    {"user_id", COL_STRING, 1, NULL, 0},
+    {"amount", COL_DOUBLE, 1, NULL, 0},
+    {"status", COL_STRING, 1, NULL, 0},
+    {"updated_at", COL_TIMESTAMP, 1, NULL, 0},
 };
 
 static const struct column metric_value_fields[] = {
-	{ "count", COL_INTEGER, 1, NULL, 0 },
-	{ "label", COL_STRING, 1, NULL, 0 },
-	{ "measure", COL_DOUBLE, 1, NULL, 0 },
+    {"count", COL_INTEGER, 1, NULL, 0},
+    {"label", COL_STRING, 1, NULL, 0},
+    {"measure", COL_DOUBLE, 1, NULL, 0},
 };
 
 static const struct column metrics_cols[] = {
-	{ "metric_id", COL_STRING, 0, NULL, 0 },
-	{ "name", COL_STRING, 1, NULL, 0 },
-	{ "value", COL_STRUCT, 1, metric_value_fields, 3 },
-	{ "host", COL_STRING, 1, NULL, 0 },
-	{ "updated_at", COL_TIMESTAMP, 0, NULL, 0 },
+    {"metric_id", COL_STRING, 0, NULL, 0},
+    {"name", COL_STRING, 1, NULL, 0},
+    {"value", COL_STRUCT, 1, metric_value_fields, 3},
+    {"host", COL_STRING, 1, NULL, 0},
+    {"updated_at", COL_TIMESTAMP, 0, NULL, 0},
 };
 
-static const char *const products_params[] = { "category", "page", NULL };
-static const char *const events_params[] = { "since", "limit", "page", NULL };
-static const char *const users_params[] = { "since", "page", NULL };
-static const char *const orders_params[] = { "since", "user_id", "status",
-					     "page", NULL };
-static const char *const metrics_params[] = { "since", "until", "page", NULL };
+static const char *const products_params[] = {"category", "page", NULL};
+static const char *const events_params[] = {"since", "limit", "page", NULL};
+static const char *const users_params[] = {"since", "page", NULL};
+static const char *const orders_params[] = {"since", "user_id", "status",
+					    "page", NULL};
+static const char *const metrics_params[] = {"since", "until", "page", NULL};
 
 #define NCOLS(a) (sizeof(a) / sizeof((a)[0]))
 
 const struct table_def seed_tables[TBL_COUNT] = {
-	[TBL_PRODUCTS] = { "products", 0, products_cols, NCOLS(products_cols),
-			   0, -1, 1, 0, 20, products_params, 0, 53, 0 },
-	[TBL_EVENTS] = { "events", 0, events_cols, NCOLS(events_cols),
-			 0, 4, 0, 1, 50, events_params, 0, 101, 1000000 },
-	[TBL_USERS] = { "users", 0, users_cols, NCOLS(users_cols),
-			0, 4, 1, 1, 15, users_params, 0, 37, 60000000 },
-	[TBL_ORDERS] = { "orders", 0, orders_cols, NCOLS(orders_cols),
-			 0, 4, 1, 1, 40, orders_params, 1, 103, 1000000 },
-	[TBL_METRICS] = { "metrics", 1, metrics_cols, NCOLS(metrics_cols),
-			  0, 4, 1, 1, 100, metrics_params, 0, 253, 60000000 },
+    [TBL_PRODUCTS] = {"products", 0, products_cols, NCOLS(products_cols), 0, -1,
+		      1, 0, 20, products_params, 0, 53, 0},
+    [TBL_EVENTS] = {"events", 0, events_cols, NCOLS(events_cols), 0, 4, 0, 1,
+		    50, events_params, 0, 101, 1000000},
+    [TBL_USERS] = {"users", 0, users_cols, NCOLS(users_cols), 0, 4, 1, 1, 15,
+		   users_params, 0, 37, 60000000},
+    [TBL_ORDERS] = {"orders", 0, orders_cols, NCOLS(orders_cols), 0, 4, 1, 1,
+		    40, orders_params, 1, 103, 1000000},
+    [TBL_METRICS] = {"metrics", 1, metrics_cols, NCOLS(metrics_cols), 0, 4, 1,
+		     1, 100, metrics_params, 0, 253, 60000000},
 };
 
 int seed_table_find(const char *name)
@@ -102,13 +102,13 @@ int seed_column_find(int t, const char *name)
 
 /* ------------------------------------------------------- seed values --- */
 
-static const char *const categories[] = { "electronics", "books", "clothing" };
-static const char *const event_types[] = { "click", "view", "purchase" };
-static const char *const statuses[] = { "pending", "shipped", "delivered" };
-static const char *const metric_names[] = { "cpu", "mem", "disk", "net" };
-static const char *const labels[] = { "low", "medium", "high", "critical" };
+static const char *const categories[] = {"electronics", "books", "clothing"};
+static const char *const event_types[] = {"click", "view", "purchase"};
+static const char *const statuses[] = {"pending", "shipped", "delivered"};
+static const char *const metric_names[] = {"cpu", "mem", "disk", "net"};
+static const char *const labels[] = {"low", "medium", "high", "critical"};
 static const char *const id_prefix[TBL_COUNT] = {
-	"prod_", NULL, "user_", "order_", "metric_",
+    "prod_", NULL, "user_", "order_", "metric_",
 };
 static const char uuid_prefix[] = "00000000-0000-0000-0000-";
 
@@ -126,8 +126,8 @@ static unsigned digits_of(uint64_t v)
 	return d;
 }
 
-void seed_init(struct seed *s, uint64_t seed, double null_rate,
-	       unsigned scale, int64_t start_us)
+void seed_init(struct seed *s, uint64_t seed, double null_rate, unsigned scale,
+	       int64_t start_us)
 {
 	unsigned w;
 
@@ -145,8 +145,8 @@ void seed_init(struct seed *s, uint64_t seed, double null_rate,
 
 int64_t seed_cursor_us(const struct seed *s, int t, uint64_t i)
 {
-	return s->base_us + (int64_t)(i * (uint64_t)seed_tables[t].step_us /
-				      s->scale);
+	return s->base_us +
+	       (int64_t)(i * (uint64_t)seed_tables[t].step_us / s->scale);
 }
 
 /* Whether field f (a column, or a SUBFIELD) of row i is drawn null. */
@@ -227,19 +227,45 @@ static void str_value(const struct seed *s, int t, uint64_t i, int col,
 		return;
 	}
 	switch (t * 8 + col) {
-	case TBL_PRODUCTS * 8 + 1: snprintf(out, len, "Product %" PRIu64, i); break;
-	case TBL_PRODUCTS * 8 + 3: snprintf(out, len, "%s", categories[i % 3]); break;
-	case TBL_EVENTS * 8 + 1: snprintf(out, len, "%s", event_types[i % 3]); break;
-	case TBL_EVENTS * 8 + 2: snprintf(out, len, "user_%03" PRIu64, i % 5); break;
-	case TBL_EVENTS * 8 + 3: snprintf(out, len, "payload_%" PRIu64, i); break;
-	case TBL_USERS * 8 + 1: snprintf(out, len, "user%" PRIu64 "@example.com", i); break;
-	case TBL_USERS * 8 + 2: snprintf(out, len, "User %" PRIu64, i); break;
-	case TBL_USERS * 8 + 3: snprintf(out, len, "active"); break;
-	case TBL_ORDERS * 8 + 1: snprintf(out, len, "user_%04" PRIu64, i % 10); break;
-	case TBL_ORDERS * 8 + 3: snprintf(out, len, "%s", statuses[i % 3]); break;
-	case TBL_METRICS * 8 + 1: snprintf(out, len, "metric.%s", metric_names[i % 4]); break;
-	case TBL_METRICS * 8 + 3: snprintf(out, len, "host-%" PRIu64, i % 3); break;
-	default: out[0] = '\0'; break;
+	case TBL_PRODUCTS * 8 + 1:
+		snprintf(out, len, "Product %" PRIu64, i);
+		break;
+	case TBL_PRODUCTS * 8 + 3:
+		snprintf(out, len, "%s", categories[i % 3]);
+		break;
+	case TBL_EVENTS * 8 + 1:
+		snprintf(out, len, "%s", event_types[i % 3]);
+		break;
+	case TBL_EVENTS * 8 + 2:
+		snprintf(out, len, "user_%03" PRIu64, i % 5);
+		break;
+	case TBL_EVENTS * 8 + 3:
+		snprintf(out, len, "payload_%" PRIu64, i);
+		break;
+	case TBL_USERS * 8 + 1:
+		snprintf(out, len, "user%" PRIu64 "@example.com", i);
+		break;
+	case TBL_USERS * 8 + 2:
+		snprintf(out, len, "User %" PRIu64, i);
+		break;
+	case TBL_USERS * 8 + 3:
+		snprintf(out, len, "active");
+		break;
+	case TBL_ORDERS * 8 + 1:
+		snprintf(out, len, "user_%04" PRIu64, i % 10);
+		break;
+	case TBL_ORDERS * 8 + 3:
+		snprintf(out, len, "%s", statuses[i % 3]);
+		break;
+	case TBL_METRICS * 8 + 1:
+		snprintf(out, len, "metric.%s", metric_names[i % 4]);
+		break;
+	case TBL_METRICS * 8 + 3:
+		snprintf(out, len, "host-%" PRIu64, i % 3);
+		break;
+	default:
+		out[0] = '\0';
+		break;
 	}
 }
 
@@ -248,7 +274,8 @@ int seed_str_equals(const struct seed *s, int t, uint64_t i, int col,
 {
 	char tmp[SEED_PK_MAX];
 
-	if (seed_tables[t].cols[col].type != COL_STRING || col_null(s, t, i, col))
+	if (seed_tables[t].cols[col].type != COL_STRING ||
+	    col_null(s, t, i, col))
 		return 0;
 	str_value(s, t, i, col, tmp, sizeof(tmp));
 	return strcmp(tmp, val) == 0;
@@ -272,19 +299,21 @@ static int metric_value_json(const struct seed *s, uint64_t i, int col,
 
 	rc = buf_puts(out, "{\"count\":");
 	if (rc == 0)
-		rc = drawn_null(s, TBL_METRICS, i, SUBFIELD(col, 0)) ?
-			buf_puts(out, "null") :
-			buf_printf(out, "%" PRIu64, i);
+		rc = drawn_null(s, TBL_METRICS, i, SUBFIELD(col, 0))
+			 ? buf_puts(out, "null")
+			 : buf_printf(out, "%" PRIu64, i);
 	if (rc == 0)
 		rc = buf_puts(out, ",\"label\":");
 	if (rc == 0)
-		rc = drawn_null(s, TBL_METRICS, i, SUBFIELD(col, 1)) ?
-			buf_puts(out, "null") : jsonw_str(out, labels[i % 4]);
+		rc = drawn_null(s, TBL_METRICS, i, SUBFIELD(col, 1))
+			 ? buf_puts(out, "null")
+			 : jsonw_str(out, labels[i % 4]);
 	if (rc == 0)
 		rc = buf_puts(out, ",\"measure\":");
 	if (rc == 0)
-		rc = drawn_null(s, TBL_METRICS, i, SUBFIELD(col, 2)) ?
-			buf_puts(out, "null") : jsonw_double(out, 1.1 * (double)i);
+		rc = drawn_null(s, TBL_METRICS, i, SUBFIELD(col, 2))
+			 ? buf_puts(out, "null")
+			 : jsonw_double(out, 1.1 * (double)i);
 	if (rc == 0)
 		rc = buf_putc(out, '}');
 	return rc;

@@ -44,17 +44,17 @@ enum table_id {
 
 struct table_def {
 	const char *name;
-	int hidden;                  /* left out of /tables, no schema/metadata */
+	int hidden; /* left out of /tables, no schema/metadata */
 	const struct column *cols;
 	unsigned ncols;
 	int pk_col;
-	int cursor_col;              /* -1: sorted by primary key instead */
-	int meta_pk, meta_cursor;    /* what /metadata advertises */
+	int cursor_col;		  /* -1: sorted by primary key instead */
+	int meta_pk, meta_cursor; /* what /metadata advertises */
 	unsigned page_size;
-	const char *const *params;   /* accepted GET parameters, NULL-ended */
-	int has_deletes;             /* deleted_records and DELETE allowed */
-	uint64_t base_rows;          /* seeded rows at scale 1 */
-	int64_t step_us;             /* cursor step between rows at scale 1 */
+	const char *const *params; /* accepted GET parameters, NULL-ended */
+	int has_deletes;	   /* deleted_records and DELETE allowed */
+	uint64_t base_rows;	   /* seeded rows at scale 1 */
+	int64_t step_us;	   /* cursor step between rows at scale 1 */
 };
 
 extern const struct table_def seed_tables[TBL_COUNT];
@@ -69,16 +69,16 @@ struct seed {
 	uint64_t seed;
 	double null_rate;
 	unsigned scale;
-	int64_t base_us;              /* server start minus one hour */
+	int64_t base_us; /* server start minus one hour */
 	uint64_t rows[TBL_COUNT];
-	unsigned width[TBL_COUNT];    /* digits of the zero-padded ids */
+	unsigned width[TBL_COUNT]; /* digits of the zero-padded ids */
 };
 
 #define SEED_PK_MAX 64
 
 /* Fills s for the given seed, null rate, scale and start time. */
-void seed_init(struct seed *s, uint64_t seed, double null_rate,
-	       unsigned scale, int64_t start_us);
+void seed_init(struct seed *s, uint64_t seed, double null_rate, unsigned scale,
+	       int64_t start_us);
 /* The cursor of seeded row i, in microseconds; strictly increasing in i. */
 int64_t seed_cursor_us(const struct seed *s, int t, uint64_t i);
 /* Writes the primary key of row i (SEED_PK_MAX bytes). */

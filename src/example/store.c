@@ -26,18 +26,18 @@ struct rowvec {
 };
 
 struct tstate {
-	struct rowvec by_key;   /* overrides in table order */
-	struct rowvec by_pk;    /* the same rows by primary key */
-	struct rowvec deleted;  /* tombstones, in cursor order */
-	uint32_t *fw;           /* removed seeded rows; NULL until one is */
-	uint64_t fw_n;          /* seeded rows */
-	uint64_t fw_top;        /* highest power of two <= fw_n */
+	struct rowvec by_key;  /* overrides in table order */
+	struct rowvec by_pk;   /* the same rows by primary key */
+	struct rowvec deleted; /* tombstones, in cursor order */
+	uint32_t *fw;	       /* removed seeded rows; NULL until one is */
+	uint64_t fw_n;	       /* seeded rows */
+	uint64_t fw_top;       /* highest power of two <= fw_n */
 };
 
 struct store {
 	pthread_rwlock_t lock;
 	struct seed seed;
-	int64_t last_us;        /* last cursor issued, to keep them unique */
+	int64_t last_us; /* last cursor issued, to keep them unique */
 	struct tstate tab[TBL_COUNT];
 };
 
@@ -70,7 +70,8 @@ static void rowvec_insert(struct rowvec *rv, size_t pos, struct row *row)
 
 static void rowvec_remove(struct rowvec *rv, size_t pos)
 {
-	memmove(rv->v + pos, rv->v + pos + 1, (rv->n - pos - 1) * sizeof(*rv->v));
+	memmove(rv->v + pos, rv->v + pos + 1,
+		(rv->n - pos - 1) * sizeof(*rv->v));
 	rv->n--;
 }
 
@@ -293,7 +294,7 @@ static void seq_init(struct seq *q, const struct store *st, int t,
 /* Walks the merge one row at a time from (ia, ib). */
 struct walk {
 	uint64_t ia, ib;
-	int first;        /* nothing emitted yet */
+	int first; /* nothing emitted yet */
 };
 
 /* Takes the next row (a seeded index, or a stored row); 0 at the end. */
@@ -304,7 +305,8 @@ static int walk_next(const struct seq *q, struct walk *w, uint64_t *idx,
 
 	if (w->ia >= q->a && w->ib >= q->nb)
 		return 0;
-	take_a = w->ib >= q->nb || (w->ia < q->a && seq_a_first(q, w->ia, w->ib));
+	take_a =
+	    w->ib >= q->nb || (w->ia < q->a && seq_a_first(q, w->ia, w->ib));
 	if (take_a) {
 		*idx = seq_index(q, w->ia++);
 		*row = NULL;
@@ -358,7 +360,7 @@ static int page_direct(const struct seq *q, const struct store_query *sq,
 		       struct buf *out, int *more)
 {
 	uint64_t total = q->a + q->nb, k = page_offset(sq, total), idx = 0;
-	struct walk w = { 0, 0, 1 };
+	struct walk w = {0, 0, 1};
 	const struct row *row;
 	unsigned n = 0;
 	int rc = 0;
@@ -381,7 +383,7 @@ static int page_scan(const struct seq *q, const struct store_query *sq,
 		     struct buf *out, int *more)
 {
 	uint64_t skip = page_offset(sq, q->a + q->nb), idx = 0, seen = 0;
-	struct walk w = { 0, 0, 1 };
+	struct walk w = {0, 0, 1};
 	const struct row *row;
 	int rc = 0;
 
@@ -549,8 +551,8 @@ static int lock_init(pthread_rwlock_t *lock)
 	if (pthread_rwlockattr_init(&attr))
 		return -ENOMEM;
 #ifdef PTHREAD_RWLOCK_WRITER_NONRECURSIVE_INITIALIZER_NP /* glibc */
-	pthread_rwlockattr_setkind_np(&attr,
-				      PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+	pthread_rwlockattr_setkind_np(
+	    &attr, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
 #endif
 	rc = pthread_rwlock_init(lock, &attr);
 	pthread_rwlockattr_destroy(&attr);

@@ -27,14 +27,14 @@ struct store;
 #define STORE_MAX_FILTERS 2
 
 struct store_query {
-	const char *since;   /* cursor > since, as strings; NULL: no bound */
-	const char *until;   /* cursor <= until, as strings; NULL: no bound */
+	const char *since; /* cursor > since, as strings; NULL: no bound */
+	const char *until; /* cursor <= until, as strings; NULL: no bound */
 	int filter_col[STORE_MAX_FILTERS];
 	const char *filter_val[STORE_MAX_FILTERS];
-	unsigned nfilters;   /* exact matches on string columns */
-	uint64_t page;       /* 1-based */
-	unsigned size;       /* rows per page, >= 1 */
-	int deleted;         /* read the tombstones instead of the rows */
+	unsigned nfilters; /* exact matches on string columns */
+	uint64_t page;	   /* 1-based */
+	unsigned size;	   /* rows per page, >= 1 */
+	int deleted;	   /* read the tombstones instead of the rows */
 };
 
 /* Creates a store over the seed s (copied). 0 or -ENOMEM. */

@@ -17,7 +17,7 @@ rc=$?
 assert_eq 0 "$rc" "exit status of --help"
 [ -n "$out" ] || fail "--help printed nothing on stdout"
 for o in --bind --port --port-file --error-rate --null-rate --latency-ms \
-	--scale --seed --quiet --help --version; do
+	--scale --seed --max-inflight --retry-after --gzip --bandwidth --quiet --help --version; do
 	assert_contains "$out" "$o" "--help output"
 done
 
@@ -69,10 +69,20 @@ bad latency-ms --port 0 --latency-ms x
 bad latency-ms --port 0 --latency-ms -5
 bad latency-ms --port 0 --latency-ms 10ms
 bad seed --port 0 --seed x
+bad max-inflight --port 0 --max-inflight x
+bad max-inflight --port 0 --max-inflight -1
+bad max-inflight --port 0 --max-inflight 2000000
+bad retry-after --port 0 --retry-after 1.5
+bad retry-after --port 0 --retry-after 86401
+bad bandwidth --port 0 --bandwidth 1k
+bad bandwidth --port 0 --bandwidth 2000000000000
 bad bind --port 0 --bind 999.1.1.1
 bad bind --port 0 --bind not-an-address
 bad bogus --port 0 --bogus
 bad frobnicate --port 0 --frobnicate=3
+# Options are spelled out: a prefix is not taken for the option.
+bad "'--error'" --port 0 --error 0.5
+bad "'--lat'" --port 0 --lat=5
 bad port-file --port 0 --port-file "$T/no/such/dir/port"
 # A stray positional argument is refused too.
 timeout 10 "$EXAMPLE_SERVER" --port 0 --port-file "$T/stray.port" stray >/dev/null 2>&1
@@ -81,9 +91,10 @@ rc=$?
 
 # ------------------------------------------------ good values, ports
 start_server good --error-rate 0 --null-rate 1 --scale 1 --latency-ms 0 \
-	--bind 127.0.0.1 --seed 0
+	--bind 127.0.0.1 --seed 0 --max-inflight 0 --retry-after 0 --bandwidth 0
 expect_code 200 GET /tables
-start_server edges --error-rate 1 --null-rate 0 --scale 2 --latency-ms 1
+start_server edges --error-rate 1 --null-rate 0 --scale 2 --latency-ms 1 \
+	--max-inflight 1000000 --retry-after 86400
 http_req GET /tables
 case $HTTP_CODE in 429 | 500 | 503) ;; *) fail "--error-rate 1 answered $HTTP_CODE" ;; esac
 port=$SERVER_PORT

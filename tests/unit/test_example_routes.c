@@ -11,6 +11,7 @@
 #include <json-c/json.h>
 
 #include "check.h"
+#include "request.h"
 #include "common/isotime.h"
 
 static struct store *st;
@@ -19,27 +20,13 @@ static struct store *st;
 static unsigned call(struct buf *out, const char *method, const char *path,
 		     const char *body, unsigned nparams, ...)
 {
-	static char keys[ROUTES_MAX_PARAMS][64];
-	struct route_req req;
+	struct httpd_request req;
 	unsigned status = 0;
 	va_list ap;
 
-	memset(&req, 0, sizeof(req));
-	req.method = method;
-	req.path = path;
-	req.body = body;
-	req.body_len = body ? strlen(body) : 0;
 	va_start(ap, nparams);
-	for (unsigned i = 0; i < nparams; i++) {
-		const char *kv = va_arg(ap, const char *), *eq = strchr(kv, '=');
-
-		snprintf(keys[i], sizeof(keys[i]), "%.*s",
-			 (int)(eq ? (size_t)(eq - kv) : strlen(kv)), kv);
-		req.params[i].key = keys[i];
-		req.params[i].value = eq ? eq + 1 : NULL;
-	}
+	request_fill(&req, method, path, body, nparams, ap);
 	va_end(ap);
-	req.nparams = nparams;
 	buf_reset(out);
 	CHECK(routes_handle(st, &req, &status, out) == 0);
 	return status;
@@ -70,7 +57,9 @@ static size_t records(struct buf *out)
 static void test_listing_schema_metadata(struct buf *b)
 {
 	CHECK(call(b, "GET", "/tables", NULL, 0) == 200);
-	CHECK_STR(b->data, "{\"tables\":[\"products\",\"events\",\"users\",\"orders\"]}");
+	CHECK_STR(
+	    b->data,
+	    "{\"tables\":[\"products\",\"events\",\"users\",\"orders\"]}");
 	CHECK(call(b, "GET", "/tables/metrics/schema", NULL, 0) == 404);
 	CHECK(has(b, "error"));
 	CHECK(call(b, "GET", "/tables/metrics/metadata", NULL, 0) == 404);
@@ -78,7 +67,8 @@ static void test_listing_schema_metadata(struct buf *b)
 	CHECK(call(b, "GET", "/tables/events/metadata", NULL, 0) == 200);
 	CHECK_STR(b->data, "{\"metadata\":{\"cursor_field\":\"created_at\"}}");
 	CHECK(call(b, "GET", "/tables/products/metadata", NULL, 0) == 200);
-	CHECK_STR(b->data, "{\"metadata\":{\"primary_keys\":[\"product_id\"]}}");
+	CHECK_STR(b->data,
+		  "{\"metadata\":{\"primary_keys\":[\"product_id\"]}}");
 	CHECK(call(b, "GET", "/tables/orders/metadata", NULL, 0) == 200);
 	CHECK_STR(b->data, "{\"metadata\":{\"primary_keys\":[\"order_id\"],"
 			   "\"cursor_field\":\"updated_at\"}}");
@@ -94,31 +84,43 @@ static void test_listing_schema_metadata(struct buf *b)
 
 static void test_params(struct buf *b)
 {
-	CHECK(call(b, "GET", "/tables/orders/records", NULL, 1, "page=0") == 400);
-	CHECK(call(b, "GET", "/tables/orders/records", NULL, 1, "page=1.5") == 400);
-	CHECK(call(b, "GET", "/tables/orders/records", NULL, 1, "page=") == 400);
+	CHECK(call(b, "GET", "/tables/orders/records", NULL, 1, "page=0") ==
+	      400);
+	CHECK(call(b, "GET", "/tables/orders/records", NULL, 1, "page=1.5") ==
+	      400);
+	CHECK(call(b, "GET", "/tables/orders/records", NULL, 1, "page=") ==
+	      400);
 	CHECK(call(b, "GET", "/tables/orders/records", NULL, 1, "page") == 400);
-	CHECK(call(b, "GET", "/tables/orders/records", NULL, 1, "page=-1") == 400);
+	CHECK(call(b, "GET", "/tables/orders/records", NULL, 1, "page=-1") ==
+	      400);
 	CHECK(call(b, "GET", "/tables/orders/records", NULL, 1,
 		   "page=99999999999999999999999") == 400);
-	CHECK(call(b, "GET", "/tables/orders/records", NULL, 1, "limit=5") == 400);
-	CHECK(call(b, "GET", "/tables/users/records", NULL, 1, "until=x") == 400);
-	CHECK(call(b, "GET", "/tables/products/records", NULL, 1, "since=x") == 400);
-	CHECK(call(b, "GET", "/tables/events/records", NULL, 1, "limit=0") == 400);
-	CHECK(call(b, "GET", "/tables/events/records", NULL, 1, "limit=x") == 400);
-	CHECK(call(b, "GET", "/tables/events/records", NULL, 1, "limit=7") == 200);
+	CHECK(call(b, "GET", "/tables/orders/records", NULL, 1, "limit=5") ==
+	      400);
+	CHECK(call(b, "GET", "/tables/users/records", NULL, 1, "until=x") ==
+	      400);
+	CHECK(call(b, "GET", "/tables/products/records", NULL, 1, "since=x") ==
+	      400);
+	CHECK(call(b, "GET", "/tables/events/records", NULL, 1, "limit=0") ==
+	      400);
+	CHECK(call(b, "GET", "/tables/events/records", NULL, 1, "limit=x") ==
+	      400);
+	CHECK(call(b, "GET", "/tables/events/records", NULL, 1, "limit=7") ==
+	      200);
 	CHECK(records(b) == 7);
 	CHECK(strstr(b->data, "\"next_page\":2}") != NULL);
-	CHECK(call(b, "GET", "/tables/events/records", NULL, 1, "limit=500") == 200);
+	CHECK(call(b, "GET", "/tables/events/records", NULL, 1, "limit=500") ==
+	      200);
 	CHECK(records(b) == 50);
-	CHECK(call(b, "GET", "/tables/orders/records", NULL, 1, "page=3") == 200);
+	CHECK(call(b, "GET", "/tables/orders/records", NULL, 1, "page=3") ==
+	      200);
 	CHECK(records(b) == 23);
 	CHECK(strstr(b->data, "\"next_page\":null}") != NULL);
 	CHECK(call(b, "GET", "/tables/products/records", NULL, 1,
 		   "category=books") == 200);
 	CHECK(records(b) == 18);
-	CHECK(call(b, "GET", "/tables/metrics/records", NULL, 2, "since=",
-		   "until=") == 200);
+	CHECK(call(b, "GET", "/tables/metrics/records", NULL, 2,
+		   "since=", "until=") == 200);
 	CHECK(records(b) == 0);
 	CHECK(call(b, "GET", "/tables/users/deleted_records", NULL, 0) == 400);
 	CHECK(call(b, "GET", "/tables/orders/deleted_records", NULL, 1,
@@ -140,13 +142,18 @@ static void test_writes(struct buf *b)
 		   0) == 400);
 	CHECK(call(b, "POST", "/tables/users/records", "", 0) == 400);
 	CHECK(call(b, "POST", "/tables/users/records", "[]", 0) == 400);
-	CHECK(call(b, "POST", "/tables/users/records", "{\"bad\":1}", 0) == 400);
+	CHECK(call(b, "POST", "/tables/users/records", "{\"bad\":1}", 0) ==
+	      400);
 	CHECK(call(b, "POST", "/tables/nope/records", "{}", 0) == 404);
-	CHECK(call(b, "DELETE", "/tables/users/records/user_0001", NULL, 0) == 400);
+	CHECK(call(b, "DELETE", "/tables/users/records/user_0001", NULL, 0) ==
+	      400);
 	CHECK(call(b, "DELETE", "/tables/nope/records/x", NULL, 0) == 404);
 	CHECK(call(b, "DELETE", "/tables/orders/records/zzz", NULL, 0) == 404);
-	CHECK(call(b, "DELETE", "/tables/orders/records/order_0001", NULL, 0) == 200);
-	CHECK(strstr(b->data, "\"user_id\":null,\"amount\":null,\"status\":null") != NULL);
+	CHECK(call(b, "DELETE", "/tables/orders/records/order_0001", NULL, 0) ==
+	      200);
+	CHECK(strstr(b->data,
+		     "\"user_id\":null,\"amount\":null,\"status\":null") !=
+	      NULL);
 	CHECK(call(b, "GET", "/tables/orders/deleted_records", NULL, 0) == 200);
 	CHECK(records(b) == 1);
 }

@@ -20,6 +20,10 @@ static void test_format(void)
 	CHECK_STR(s, "1969-12-31T23:59:59.999999+00:00");
 	isotime_format_date(1795814775123456LL, s);
 	CHECK_STR(s, "2026-11-27");
+	isotime_format_s(1795814775, s);
+	CHECK_STR(s, "2026-11-27T21:26:15Z");
+	isotime_format_s(0, s);
+	CHECK_STR(s, "1970-01-01T00:00:00Z");
 }
 
 static void test_parse(void)

@@ -17,7 +17,7 @@
 
 #include "check.h"
 #include "common/isotime.h"
-#include "example/rng.h"
+#include "common/rng.h"
 #include "example/seed.h"
 
 #define START_US 1795000000000000LL /* a fixed start time: 2026-11-18 */
@@ -102,8 +102,10 @@ static void test_seed_shapes(void)
 	CHECK(seed_pk_parse(&s, TBL_ORDERS, "order_0103", &i) == -ENOENT);
 	CHECK(seed_pk_parse(&s, TBL_ORDERS, "order_102", &i) == -ENOENT);
 	CHECK(seed_pk_parse(&s, TBL_ORDERS, "order_01a2", &i) == -ENOENT);
-	CHECK(seed_cursor_us(&s, TBL_ORDERS, 5) == START_US - 3600000000LL + 5000000);
-	CHECK(seed_cursor_us(&s, TBL_USERS, 2) == START_US - 3600000000LL + 120000000);
+	CHECK(seed_cursor_us(&s, TBL_ORDERS, 5) ==
+	      START_US - 3600000000LL + 5000000);
+	CHECK(seed_cursor_us(&s, TBL_USERS, 2) ==
+	      START_US - 3600000000LL + 120000000);
 
 	buf_init(&b, 0);
 	CHECK(seed_row_json(&s, TBL_ORDERS, 4, &b) == 0);
@@ -111,10 +113,12 @@ static void test_seed_shapes(void)
 	{
 		char want[256];
 
-		snprintf(want, sizeof(want),
-			 "{\"order_id\":\"order_0004\",\"user_id\":\"user_0004\","
-			 "\"amount\":63.2,\"status\":\"shipped\",\"updated_at\":\"%s\"}",
-			 ts);
+		snprintf(
+		    want, sizeof(want),
+		    "{\"order_id\":\"order_0004\",\"user_id\":\"user_0004\","
+		    "\"amount\":63.2,\"status\":\"shipped\",\"updated_at\":\"%"
+		    "s\"}",
+		    ts);
 		CHECK_STR(b.data, want);
 	}
 	buf_reset(&b);
@@ -123,12 +127,13 @@ static void test_seed_shapes(void)
 			     "\"measure\":3.3000000000000003}") != NULL);
 	buf_reset(&b);
 	CHECK(seed_row_json(&s, TBL_PRODUCTS, 2, &b) == 0);
-	CHECK_STR(b.data, "{\"product_id\":\"prod_0002\",\"name\":\"Product 2\","
-			  "\"price\":13.0,\"category\":\"clothing\"}");
+	CHECK_STR(b.data,
+		  "{\"product_id\":\"prod_0002\",\"name\":\"Product 2\","
+		  "\"price\":13.0,\"category\":\"clothing\"}");
 	buf_free(&b);
 }
 
-static const char *const statuses[] = { "pending", "shipped", "delivered" };
+static const char *const statuses[] = {"pending", "shipped", "delivered"};
 
 static void test_seed_nulls(void)
 {
@@ -145,7 +150,8 @@ static void test_seed_nulls(void)
 	/* About null_rate of the statuses are null, the same ones each time. */
 	seed_init(&s, 9, 0.2, 100, START_US);
 	for (uint64_t i = 0; i < s.rows[TBL_ORDERS]; i++, fields++)
-		nulls += !seed_str_equals(&s, TBL_ORDERS, i, 3, statuses[i % 3]);
+		nulls +=
+		    !seed_str_equals(&s, TBL_ORDERS, i, 3, statuses[i % 3]);
 	CHECK(fields == 10300 && nulls > 1850 && nulls < 2270);
 	CHECK(seed_str_equals(&s, TBL_ORDERS, 0, 0, "order_00000"));
 	CHECK(rng_hash(1, 2, 3, 4) == rng_hash(1, 2, 3, 4));
@@ -158,17 +164,16 @@ static void test_seed_widths(void)
 	struct seed s;
 	char pk[SEED_PK_MAX];
 
-	seed_init(&s, 1, 0, 100, START_US);      /* 5300 products: 4 digits */
+	seed_init(&s, 1, 0, 100, START_US); /* 5300 products: 4 digits */
 	seed_pk(&s, TBL_PRODUCTS, 5299, pk);
 	CHECK_STR(pk, "prod_5299");
-	seed_init(&s, 1, 0, 1000, START_US);     /* 103000 orders: 6 digits */
+	seed_init(&s, 1, 0, 1000, START_US); /* 103000 orders: 6 digits */
 	seed_pk(&s, TBL_ORDERS, 7, pk);
 	CHECK_STR(pk, "order_000007");
 	seed_pk(&s, TBL_ORDERS, 102999, pk);
 	CHECK_STR(pk, "order_102999");
 	/* Row i at scale N has the timestamp of row i / N at scale 1. */
-	CHECK(seed_cursor_us(&s, TBL_ORDERS, 3000) ==
-	      s.base_us + 3000000);
+	CHECK(seed_cursor_us(&s, TBL_ORDERS, 3000) == s.base_us + 3000000);
 	CHECK(seed_cursor_us(&s, TBL_ORDERS, 1) == s.base_us + 1000);
 	CHECK(seed_cursor_us(&s, TBL_USERS, 1) == s.base_us + 60000);
 }
@@ -178,7 +183,7 @@ static void test_seed_widths(void)
 static void test_pages(void)
 {
 	struct store *st = make_store(0, 1);
-	struct store_query q = { .page = 1, .size = 40 };
+	struct store_query q = {.page = 1, .size = 40};
 	json_object *a;
 	int more;
 
@@ -213,7 +218,7 @@ static void test_since_until(void)
 	struct store *st = make_store(0, 1);
 	const struct seed *s = store_seed(st);
 	char c10[ISOTIME_SIZE], c20[ISOTIME_SIZE];
-	struct store_query q = { .page = 1, .size = 100 };
+	struct store_query q = {.page = 1, .size = 100};
 	json_object *a;
 	int more;
 
@@ -230,7 +235,7 @@ static void test_since_until(void)
 	a = page(st, TBL_METRICS, &q, &more);
 	CHECK(json_object_array_length(a) == 0 && !more);
 	json_object_put(a);
-	q.since = "";   /* every cursor sorts after the empty string */
+	q.since = ""; /* every cursor sorts after the empty string */
 	q.until = NULL;
 	q.size = 1000;
 	a = page(st, TBL_METRICS, &q, &more);
@@ -246,9 +251,11 @@ static void test_since_until(void)
 static void test_filters(void)
 {
 	struct store *st = make_store(0, 1);
-	struct store_query q = { .page = 1, .size = 40, .nfilters = 2,
-				 .filter_col = { 1, 3 },
-				 .filter_val = { "user_0001", "shipped" } };
+	struct store_query q = {.page = 1,
+				.size = 40,
+				.nfilters = 2,
+				.filter_col = {1, 3},
+				.filter_val = {"user_0001", "shipped"}};
 	json_object *a;
 	int more;
 
@@ -261,7 +268,7 @@ static void test_filters(void)
 	q.filter_col[0] = 3;
 	q.filter_val[0] = "pending";
 	q.size = 10;
-	q.page = 3;   /* pending: i = 0, 3, ..., 102: 35 rows */
+	q.page = 3; /* pending: i = 0, 3, ..., 102: 35 rows */
 	a = page(st, TBL_ORDERS, &q, &more);
 	CHECK(json_object_array_length(a) == 10 && more);
 	CHECK_STR(field(a, 0, "order_id"), "order_0060");
@@ -278,13 +285,14 @@ static void test_filters(void)
 static void test_upsert_moves_to_end(void)
 {
 	struct store *st = make_store(0, 1);
-	struct store_query q = { .page = 1, .size = 200 };
+	struct store_query q = {.page = 1, .size = 200};
 	json_object *rec, *a, *b;
 	int more;
 
-	rec = upsert(st, TBL_ORDERS, "{\"order_id\":\"order_0005\",\"amount\":7,"
-				    "\"updated_at\":\"1999-01-01\"}");
-	CHECK(get(rec, "status") == NULL);      /* missing columns: null */
+	rec = upsert(st, TBL_ORDERS,
+		     "{\"order_id\":\"order_0005\",\"amount\":7,"
+		     "\"updated_at\":\"1999-01-01\"}");
+	CHECK(get(rec, "status") == NULL); /* missing columns: null */
 	CHECK_STR(get(rec, "amount"), "7.0");
 	CHECK(strcmp(get(rec, "updated_at"), "2000") > 0); /* set to now */
 	a = page(st, TBL_ORDERS, &q, &more);
@@ -311,11 +319,12 @@ static void test_upsert_moves_to_end(void)
 static void test_products_insert(void)
 {
 	struct store *st = make_store(0, 1);
-	struct store_query q = { .page = 1, .size = 100 };
+	struct store_query q = {.page = 1, .size = 100};
 	json_object *rec, *a;
 	int more;
 
-	rec = upsert(st, TBL_PRODUCTS, "{\"product_id\":\"prod_0003\",\"name\":\"X\"}");
+	rec = upsert(st, TBL_PRODUCTS,
+		     "{\"product_id\":\"prod_0003\",\"name\":\"X\"}");
 	json_object_put(rec);
 	rec = upsert(st, TBL_PRODUCTS, "{\"product_id\":\"a\",\"price\":1.25}");
 	json_object_put(rec);
@@ -332,10 +341,13 @@ static void test_bad_bodies(void)
 {
 	struct store *st = make_store(0, 1);
 	static const char *const bad[] = {
-		"[1]", "{}", "{\"order_id\":\"\"}", "{\"order_id\":5}",
-		"{\"order_id\":\"x\",\"nope\":1}",
-		"{\"order_id\":\"x\",\"amount\":\"1\"}",
-		"{\"order_id\":null}",
+	    "[1]",
+	    "{}",
+	    "{\"order_id\":\"\"}",
+	    "{\"order_id\":5}",
+	    "{\"order_id\":\"x\",\"nope\":1}",
+	    "{\"order_id\":\"x\",\"amount\":\"1\"}",
+	    "{\"order_id\":null}",
 	};
 	char err[128];
 	struct buf b;
@@ -352,10 +364,10 @@ static void test_bad_bodies(void)
 	}
 	{
 		json_object *obj = json_tokener_parse(
-			"{\"metric_id\":\"m\",\"value\":{\"count\":1.5}}");
+		    "{\"metric_id\":\"m\",\"value\":{\"count\":1.5}}");
 
-		CHECK(store_upsert(st, TBL_METRICS, obj, &b, err, sizeof(err)) ==
-		      -EINVAL);
+		CHECK(store_upsert(st, TBL_METRICS, obj, &b, err,
+				   sizeof(err)) == -EINVAL);
 		json_object_put(obj);
 	}
 	buf_free(&b);
@@ -365,7 +377,7 @@ static void test_bad_bodies(void)
 static void test_delete(void)
 {
 	struct store *st = make_store(0, 1);
-	struct store_query q = { .page = 1, .size = 200 }, dq = q;
+	struct store_query q = {.page = 1, .size = 200}, dq = q;
 	json_object *a, *rec;
 	struct buf b;
 	int more;
@@ -433,8 +445,8 @@ static size_t model_find(struct model_row *m, size_t n, const char *pk)
 static void model_compare(struct store *st, int t, struct model_row *m,
 			  size_t n, const char *pkname, const char *curname)
 {
-	struct store_query q = { 0 };
-	unsigned sizes[] = { 1, 7, 40, 1000 };
+	struct store_query q = {0};
+	unsigned sizes[] = {1, 7, 40, 1000};
 	int more;
 
 	qsort(m, n, sizeof(*m), model_cmp);
@@ -470,8 +482,8 @@ static void test_model(int t, unsigned scale)
 	const struct seed *s = store_seed(st);
 	const struct table_def *td = &seed_tables[t];
 	const char *pkname = td->cols[td->pk_col].name;
-	const char *curname = td->cursor_col >= 0 ?
-		td->cols[td->cursor_col].name : NULL;
+	const char *curname =
+	    td->cursor_col >= 0 ? td->cols[td->cursor_col].name : NULL;
 	size_t n = s->rows[t], cap = n + 400;
 	struct model_row *m = calloc(cap, sizeof(*m));
 	uint64_t r = 7;
@@ -543,17 +555,18 @@ static void test_scale(void)
 {
 	struct store *st = make_store(0.2, 10000);
 	const struct seed *s = store_seed(st);
-	struct store_query q = { .page = 1030000 / 40, .size = 40 };
+	struct store_query q = {.page = 1030000 / 40, .size = 40};
 	char pk[SEED_PK_MAX];
 	json_object *a, *rec;
 	int more;
 
 	CHECK(s->rows[TBL_ORDERS] == 1030000);
-	a = page(st, TBL_ORDERS, &q, &more);   /* the last page, full */
+	a = page(st, TBL_ORDERS, &q, &more); /* the last page, full */
 	CHECK(json_object_array_length(a) == 40 && !more);
 	seed_pk(s, TBL_ORDERS, (q.page - 1) * 40, pk);
 	CHECK_STR(field(a, 0, "order_id"), pk);
-	CHECK(strcmp(field(a, 0, "updated_at"), field(a, 39, "updated_at")) < 0);
+	CHECK(strcmp(field(a, 0, "updated_at"), field(a, 39, "updated_at")) <
+	      0);
 	json_object_put(a);
 	rec = upsert(st, TBL_ORDERS, "{\"order_id\":\"order_0000000\"}");
 	json_object_put(rec);

@@ -1,14 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * rng: the example server's counter-based random numbers.
+ * rng: the simulated servers' counter-based random numbers.
  *
  * Every draw is a pure function of (seed, a few counters), so a seeded row
  * can be regenerated on demand in any order and from any thread, and the
- * same --seed always gives the same nulls and the same injected faults.
+ * same --seed always gives the same data and the same injected faults.
  * No state, no locks.
  */
-#ifndef LF_EXAMPLE_RNG_H
-#define LF_EXAMPLE_RNG_H
+#ifndef LF_RNG_H
+#define LF_RNG_H
 
 #include <stdint.h>
 

@@ -2,14 +2,14 @@
 /*
  * jsonw: writes JSON text straight into a struct buf.
  *
- * The server builds its answers as text rather than as json-c trees: seeded
- * rows are generated on demand and stored rows are kept as text, so a page
- * is a concatenation and readers never share json-c objects between threads
- * (json-c reference counts and cached strings are not thread-safe). Each
- * function returns 0 or -errno from the buffer.
+ * The simulated servers build their answers as text rather than as json-c
+ * trees: seeded rows are generated on demand and stored rows are kept as
+ * text, so a page is a concatenation and readers never share json-c objects
+ * between threads (json-c reference counts and cached strings are not
+ * thread-safe). Each function returns 0 or -errno from the buffer.
  */
-#ifndef LF_EXAMPLE_JSONW_H
-#define LF_EXAMPLE_JSONW_H
+#ifndef LF_JSONW_H
+#define LF_JSONW_H
 
 #include <stddef.h>
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * rng: counter-based hashing for seed nulls and fault injection. See rng.h.
+ * rng: counter-based hashing for seed data and fault injection. See rng.h.
  */
 #include "rng.h"
 
