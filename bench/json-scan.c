@@ -9,8 +9,10 @@
  * usage: json-scan SECONDS CURSOR KEY[,KEY...] PAGE-FILE...
  * Prints, per candidate, records, MB of page bodies, CPU microseconds per
  * record and MB/s, each the best of three runs of at least SECONDS/3.
+ * JSON_SCAN_ONLY=bd (say) times only candidates (b) and (d).
  */
 #include <errno.h>
+#include <json-c/json.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +20,7 @@
 #include <time.h>
 
 #include "common/buf.h"
+#include "jscan.h"
 #include "jsonc_ref.h"
 #include "page.h"
 
@@ -102,6 +105,83 @@ static int strip_ws(const char *p, size_t len, struct buf *out)
 		}
 	}
 	return rc ? rc : buf_append(out, run, (size_t)(end - run));
+}
+
+/* ------------------------- (b) json-c to check, jscan to find spans --- */
+
+/* Checks record rec as page.c does and appends its line and cursor. */
+static int b_record(const struct jscan_value *rec, const struct page_keys *k,
+		    struct out *o)
+{
+	struct jscan_value v;
+	size_t i;
+
+	if (jscan_type(rec) != JSCAN_OBJECT)
+		return -EINVAL;
+	for (i = 0; i < k->nprimary_keys; i++)
+		if (jscan_member(rec, k->primary_keys[i],
+				 strlen(k->primary_keys[i]), &v) ||
+		    jscan_type(&v) != JSCAN_STRING)
+			return -EINVAL;
+	if (jscan_member(rec, k->cursor_field, strlen(k->cursor_field), &v) ||
+	    jscan_type(&v) != JSCAN_STRING ||
+	    jscan_string_decode(&v, &o->cursors) ||
+	    buf_putc(&o->cursors, '\0') || jscan_compact(rec, &o->lines) ||
+	    buf_putc(&o->lines, '\n'))
+		return -EINVAL;
+	o->nrecords++;
+	return 0;
+}
+
+static int cand_jsonc_jscan(const struct body *b, const struct page_keys *k,
+			    struct out *o)
+{
+	struct json_object *tree;
+	struct jscan_value root, records, rec;
+	struct jscan_iter it;
+	int rc;
+
+	rc = ref_json_parse(b->text, b->len, &tree, &o->err);
+	if (rc)
+		return rc;
+	json_object_put(tree);
+	root.p = b->text;
+	root.len = b->len;
+	root.doc = NULL; /* jscan reads to find where values end */
+	while (root.len && strchr(" \t\r\n", root.p[root.len - 1]))
+		root.len--;
+	if (jscan_member(&root, "records", 7, &records) ||
+	    jscan_iter_start(&it, &records))
+		return -EINVAL;
+	while (!rc && jscan_next(&it, NULL, &rec))
+		rc = b_record(&rec, k, o);
+	return rc;
+}
+
+/* ------------------------------------------- (d) jscan, page_parse() --- */
+
+static int cand_jscan(const struct body *b, const struct page_keys *k,
+		      struct out *o)
+{
+	struct page pg;
+	size_t i;
+	const char *c;
+	int rc;
+
+	rc = page_parse(b->text, b->len, k, &pg);
+	if (rc) {
+		(void)buf_puts(&o->err, pg.error);
+		return rc;
+	}
+	o->nrecords = pg.nrecords;
+	o->next_page = pg.next_page;
+	rc = buf_append(&o->lines, pg.lines.data, pg.lines.len);
+	for (i = 0; !rc && i < pg.nrecords; i++) {
+		c = page_record_cursor(&pg, i);
+		rc = buf_append(&o->cursors, c, strlen(c) + 1);
+	}
+	page_free(&pg);
+	return rc;
 }
 
 #ifdef HAVE_YAJL
@@ -303,9 +383,11 @@ struct candidate {
 
 static const struct candidate candidates[] = {
     {"(a) json-c tree + serialize", cand_jsonc},
+    {"(b) json-c check + jscan spans", cand_jsonc_jscan},
 #ifdef HAVE_YAJL
     {"(c) yajl callbacks + offsets", cand_yajl},
 #endif
+    {"(d) jscan check + spans", cand_jscan},
 };
 
 #define NCANDIDATES (sizeof(candidates) / sizeof(candidates[0]))
@@ -367,6 +449,32 @@ static int time_candidate(const struct candidate *c, const struct body *bodies,
 	return 0;
 }
 
+/*
+ * Whether candidate c writes the same lines and cursors as the last one,
+ * (d); (a) may differ, as json-c writes strings again its own way.
+ */
+static void compare_output(const struct candidate *c, const struct body *bodies,
+			   size_t n, const struct page_keys *k)
+{
+	static struct buf want;
+	struct buf got;
+	struct out o;
+
+	memset(&o, 0, sizeof(o));
+	buf_init(&got, 0);
+	if (!want.data)
+		run_once(&candidates[NCANDIDATES - 1], bodies, n, k, &o, &want);
+	run_once(c, bodies, n, k, &o, &got);
+	if (got.len != want.len || memcmp(got.data, want.data, got.len))
+		printf("  %-34s writes other bytes than (d)%s\n", c->name,
+		       c->fn == cand_jsonc ? " (json-c re-encodes strings)"
+					   : "  !!");
+	buf_free(&got);
+	buf_free(&o.lines);
+	buf_free(&o.cursors);
+	buf_free(&o.err);
+}
+
 static char *read_file(const char *path, size_t *len)
 {
 	struct buf b;
@@ -391,6 +499,7 @@ int main(int argc, char **argv)
 	struct page_keys k = {NULL, keys, 0};
 	struct body *bodies;
 	size_t n, i, bytes = 0;
+	const char *only = getenv("JSON_SCAN_ONLY");
 	double secs;
 	int rc = 0;
 
@@ -418,7 +527,10 @@ int main(int argc, char **argv)
 		bytes += bodies[i].len;
 	}
 	for (i = 0; i < NCANDIDATES; i++)
-		if (time_candidate(&candidates[i], bodies, n, bytes, &k, secs))
+		compare_output(&candidates[i], bodies, n, &k);
+	for (i = 0; i < NCANDIDATES; i++)
+		if ((!only || strchr(only, candidates[i].name[1])) &&
+		    time_candidate(&candidates[i], bodies, n, bytes, &k, secs))
 			rc = 1;
 	return rc;
 }
