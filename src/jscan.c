@@ -243,10 +243,23 @@ static const unsigned char *index_end(const struct jscan_doc *doc,
 
 /* ------------------------------------------------------- checking --- */
 
+/* The members of the root that jscan_check_members() looks for. */
+struct select {
+	const char *const *names;
+	const size_t *lens;
+	size_t n;
+	size_t hint; /* the name to try first */
+	struct jscan_value *out;
+};
+
 struct scan {
 	const unsigned char *start, *p, *end;
 	struct jscan_doc *doc;
+	struct select *sel; /* NULL: none */
 };
+
+static void select_member(struct select *sel, const struct jscan_value *k,
+			  const struct jscan_value *v);
 
 static int scan_fail(struct scan *s, const unsigned char *at, const char *why)
 {
@@ -292,6 +305,7 @@ static int scan_escape(struct scan *s)
 
 	if (s->end - p < 2)
 		return scan_fail(s, s->end, "unexpected end");
+	s->doc->escapes = 1;
 	if (p[1] && strchr("\"\\/bfnrt", p[1])) {
 		s->p = p + 2;
 		return 0;
@@ -412,17 +426,27 @@ static int scan_members(struct scan *s, int depth)
 		return 0;
 	}
 	do {
+		struct jscan_value k, v;
+
 		if (scan_peek(s) != '"')
 			return scan_unexpected(s, "a member name");
+		k.p = (const char *)s->p;
 		rc = scan_string(s);
 		if (rc)
 			return rc;
+		k.len = (size_t)((const char *)s->p - k.p);
 		scan_ws(s);
 		if (scan_peek(s) != ':')
 			return scan_unexpected(s, "':'");
 		s->p++;
 		scan_ws(s);
+		v.p = (const char *)s->p;
 		rc = scan_value(s, depth + 1);
+		if (!rc && depth == 1 && s->sel) {
+			k.doc = v.doc = s->doc;
+			v.len = (size_t)((const char *)s->p - v.p);
+			select_member(s->sel, &k, &v);
+		}
 		if (!rc)
 			rc = scan_after(s, '}');
 	} while (rc == 1);
@@ -487,27 +511,26 @@ static int scan_value(struct scan *s, int depth)
 	}
 }
 
-int jscan_check(struct jscan_doc *doc, const char *text, size_t len)
+/* Checks s's text into doc (see jscan_check()). */
+static int scan_text(struct scan *s)
 {
-	struct scan s;
+	struct jscan_doc *doc = s->doc;
 	const unsigned char *root, *end;
 	int rc;
 
 	memset(&doc->root, 0, sizeof(doc->root));
 	doc->error_offset = 0;
 	doc->error[0] = '\0';
-	doc->text = text;
+	doc->text = (const char *)s->start;
 	doc->nindex = 0;
 	doc->compact = 1;
-	s.start = (const unsigned char *)text;
-	s.end = s.start + len;
-	s.p = skip_ws(s.start, s.end);
-	s.doc = doc;
-	root = s.p;
-	rc = scan_value(&s, 1);
-	end = s.p;
-	if (!rc && (s.p = skip_ws(s.p, s.end)) < s.end)
-		rc = scan_fail(&s, s.p, "trailing text");
+	doc->escapes = 0;
+	s->p = skip_ws(s->start, s->end);
+	root = s->p;
+	rc = scan_value(s, 1);
+	end = s->p;
+	if (!rc && (s->p = skip_ws(s->p, s->end)) < s->end)
+		rc = scan_fail(s, s->p, "trailing text");
 	if (rc) {
 		doc->nindex = 0;
 		return rc;
@@ -516,6 +539,36 @@ int jscan_check(struct jscan_doc *doc, const char *text, size_t len)
 	doc->root.len = (size_t)(end - root);
 	doc->root.doc = doc;
 	return 0;
+}
+
+int jscan_check(struct jscan_doc *doc, const char *text, size_t len)
+{
+	struct scan s;
+
+	s.start = (const unsigned char *)text;
+	s.end = s.start + len;
+	s.doc = doc;
+	s.sel = NULL;
+	return scan_text(&s);
+}
+
+int jscan_check_members(struct jscan_doc *doc, const char *text, size_t len,
+			const char *const *names, const size_t *lens, size_t n,
+			struct jscan_value *out)
+{
+	struct select sel = {names, lens, n, 0, out};
+	struct scan s;
+	int rc;
+
+	s.start = (const unsigned char *)text;
+	s.end = s.start + len;
+	s.doc = doc;
+	s.sel = &sel;
+	memset(out, 0, n * sizeof(*out));
+	rc = scan_text(&s);
+	if (rc)
+		memset(out, 0, n * sizeof(*out));
+	return rc;
 }
 
 /* ----------------------------------------------------- navigating --- */
@@ -586,27 +639,6 @@ static const unsigned char *skip_value(const unsigned char *p,
 	return p;
 }
 
-enum jscan_type jscan_type(const struct jscan_value *v)
-{
-	if (!v->len)
-		return JSCAN_INVALID;
-	switch (v->p[0]) {
-	case '{':
-		return JSCAN_OBJECT;
-	case '[':
-		return JSCAN_ARRAY;
-	case '"':
-		return JSCAN_STRING;
-	case 't':
-		return JSCAN_TRUE;
-	case 'f':
-		return JSCAN_FALSE;
-	case 'n':
-		return JSCAN_NULL;
-	}
-	return JSCAN_NUMBER;
-}
-
 const char *jscan_type_name(enum jscan_type t)
 {
 	static const char *const names[] = {
@@ -666,21 +698,69 @@ int jscan_next(struct jscan_iter *it, struct jscan_value *key,
 	return iter_next(it, key, val);
 }
 
+/* Sets out[i] and every out[j] whose name is the same as names[i]. */
+static void member_found(const char *const *names, const size_t *lens, size_t n,
+			 size_t i, const struct jscan_value *v,
+			 struct jscan_value *out)
+{
+	size_t j;
+
+	out[i] = *v;
+	for (j = i + 1; j < n; j++)
+		if (lens[j] == lens[i] && !memcmp(names[j], names[i], lens[i]))
+			out[j] = *v;
+}
+
+/* jscan_string_is() for a member name, quicker when no text has escapes. */
+static inline int name_is(const struct jscan_value *k, const char *name,
+			  size_t len)
+{
+	size_t i;
+
+	if (k->doc && !k->doc->escapes) {
+		if (k->len - 2 != len)
+			return 0;
+		for (i = 0; i < len; i++)
+			if (k->p[1 + i] != name[i])
+				return 0;
+		return 1;
+	}
+	return jscan_string_is(k, name, len);
+}
+
+/* If member k is one of sel's names, sets its value to v. */
+static void select_member(struct select *sel, const struct jscan_value *k,
+			  const struct jscan_value *v)
+{
+	size_t tried, i;
+
+	/* Members tend to come in the order asked for: try the name after
+	 * the last one found first. */
+	for (tried = 0, i = sel->hint; tried < sel->n; tried++, i++) {
+		if (i == sel->n)
+			i = 0;
+		if (k->len >= sel->lens[i] + 2 && /* else too short */
+		    name_is(k, sel->names[i], sel->lens[i])) {
+			member_found(sel->names, sel->lens, sel->n, i, v,
+				     sel->out);
+			sel->hint = i + 1 < sel->n ? i + 1 : 0;
+			return;
+		}
+	}
+}
+
 int jscan_members(const struct jscan_value *obj, const char *const *names,
 		  const size_t *lens, size_t n, struct jscan_value *out)
 {
+	struct select sel = {names, lens, n, 0, out};
 	struct jscan_iter it;
 	struct jscan_value k, v;
-	size_t i;
 
 	if (jscan_type(obj) != JSCAN_OBJECT || jscan_iter_start(&it, obj))
 		return -EINVAL;
 	memset(out, 0, n * sizeof(*out));
 	while (iter_next(&it, &k, &v))
-		for (i = 0; i < n; i++)
-			if (k.len >= lens[i] + 2 && /* else too short */
-			    jscan_string_is(&k, names[i], lens[i]))
-				out[i] = v;
+		select_member(&sel, &k, &v);
 	return 0;
 }
 
@@ -780,6 +860,8 @@ int jscan_string_is(const struct jscan_value *s, const char *want, size_t len)
 	/* Escapes only ever shorten: a shorter text cannot decode to want. */
 	if (string_inside(s, &p, &end) || (size_t)(end - p) < len)
 		return 0;
+	if (s->doc && !s->doc->escapes) /* the text is what it decodes to */
+		return (size_t)(end - p) == len && !memcmp(p, want, len);
 	/* Up to the first escape, the text is what it decodes to. */
 	while (p < end && w < wend && *p == *w && *p != '\\') {
 		p++;
@@ -807,6 +889,8 @@ int jscan_string_decode(const struct jscan_value *s, struct buf *out)
 
 	if (string_inside(s, &p, &end))
 		return -EINVAL;
+	if (s->doc && !s->doc->escapes)
+		return buf_append(out, p, (size_t)(end - p));
 	while (!rc && p < end) {
 		run = memchr(p, '\\', (size_t)(end - p));
 		if (!run)

@@ -79,6 +79,7 @@ struct jscan_value {
 struct jscan_doc {
 	struct jscan_value root;
 	int compact; /* no whitespace between the tokens of root */
+	int escapes; /* some string of the text holds a backslash escape */
 	/* When jscan_check() refused the text: where and why, else "". */
 	size_t error_offset;
 	char error[JSCAN_ERROR_SIZE];
@@ -101,7 +102,37 @@ void jscan_doc_free(struct jscan_doc *doc);
  */
 int jscan_check(struct jscan_doc *doc, const char *text, size_t len);
 
-enum jscan_type jscan_type(const struct jscan_value *v);
+/*
+ * jscan_check(), which when the root is an object also finds in the same
+ * pass what jscan_members(&doc->root, names, lens, n, out) would (out[]
+ * holds empty spans when the root is no object or the text is refused).
+ */
+int jscan_check_members(struct jscan_doc *doc, const char *text, size_t len,
+			const char *const *names, const size_t *lens, size_t n,
+			struct jscan_value *out);
+
+/* The type of v, from its first byte. */
+static inline enum jscan_type jscan_type(const struct jscan_value *v)
+{
+	if (!v->len)
+		return JSCAN_INVALID;
+	switch (v->p[0]) {
+	case '{':
+		return JSCAN_OBJECT;
+	case '[':
+		return JSCAN_ARRAY;
+	case '"':
+		return JSCAN_STRING;
+	case 't':
+		return JSCAN_TRUE;
+	case 'f':
+		return JSCAN_FALSE;
+	case 'n':
+		return JSCAN_NULL;
+	}
+	return JSCAN_NUMBER;
+}
+
 const char *jscan_type_name(enum jscan_type t);
 
 /* Walks the members of an object or the elements of an array, in order. */

@@ -59,18 +59,12 @@ static int names_init(struct page *pg, const struct page_keys *keys,
 	return 0;
 }
 
-/* Finds "records" and "next_page" among the members of the root. */
-static int find_members(struct page *pg, const struct jscan_value *root,
-			struct jscan_value *records, struct jscan_value *next)
+/* Checks the shape of the answer: an object with "records" a list. */
+static int check_shape(struct page *pg, const struct jscan_doc *doc,
+		       const struct jscan_value *records)
 {
-	static const char *const names[] = {"records", "next_page"};
-	static const size_t lens[] = {7, 9};
-	struct jscan_value v[2];
-
-	if (jscan_members(root, names, lens, 2, v))
+	if (jscan_type(&doc->root) != JSCAN_OBJECT)
 		return page_fail(pg, "answer is not a JSON object");
-	*records = v[0];
-	*next = v[1];
 	if (jscan_type(records) != JSCAN_ARRAY)
 		return page_fail(pg, "records missing or not an array");
 	return 0;
@@ -197,7 +191,9 @@ static int add_records(struct page *pg, const struct jscan_value *records,
 int page_parse(const char *body, size_t len, const struct page_keys *keys,
 	       struct page *pg)
 {
-	struct jscan_value records, next;
+	static const char *const top_names[] = {"records", "next_page"};
+	static const size_t top_lens[] = {7, 9};
+	struct jscan_value top[2];
 	struct page_names nm;
 	struct jscan_doc doc;
 	int rc;
@@ -218,17 +214,18 @@ int page_parse(const char *body, size_t len, const struct page_keys *keys,
 	rc = names_init(pg, keys, &nm);
 	if (rc)
 		goto out;
-	rc = jscan_check(&doc, body, len);
+	/* "records" and "next_page", found while the body is checked. */
+	rc = jscan_check_members(&doc, body, len, top_names, top_lens, 2, top);
 	if (rc) {
 		page_fail(pg, "invalid JSON at offset %zu: %s",
 			  doc.error_offset, doc.error);
 		goto out;
 	}
-	rc = find_members(pg, &doc.root, &records, &next);
+	rc = check_shape(pg, &doc, &top[0]);
 	if (!rc)
-		rc = read_next_page(pg, &next);
+		rc = read_next_page(pg, &top[1]);
 	if (!rc)
-		rc = add_records(pg, &records, &nm, doc.compact);
+		rc = add_records(pg, &top[0], &nm, doc.compact);
 out:
 	jscan_doc_free(&doc);
 	if (rc == -E2BIG)

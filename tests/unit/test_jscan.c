@@ -535,6 +535,42 @@ static void test_types(void)
 	jscan_doc_free(&doc);
 }
 
+/* The root's members found while checking, as jscan_members() finds them. */
+static void test_check_members(void)
+{
+	static const char *const names[] = {"a", "c", "z", "a", "b"};
+	static const size_t lens[] = {1, 1, 1, 1, 1};
+	const char *text =
+	    "{\"a\":1,\"b\":{\"a\":2},\"\\u0061\":3,\"c\":\"x\"}";
+	struct jscan_value out[5], again[5];
+	struct jscan_doc doc;
+	size_t i;
+
+	jscan_doc_init(&doc);
+	CHECK(jscan_check_members(&doc, text, strlen(text), names, lens, 5,
+				  out) == 0);
+	CHECK_STR(text_of(&out[0]), "3"); /* the last "a", escaped */
+	CHECK_STR(text_of(&out[1]), "\"x\"");
+	CHECK(jscan_type(&out[2]) == JSCAN_INVALID);
+	CHECK_STR(text_of(&out[3]), "3");
+	CHECK_STR(text_of(&out[4]), "{\"a\":2}");
+	CHECK(doc.escapes == 1);
+	CHECK(jscan_members(&doc.root, names, lens, 5, again) == 0);
+	for (i = 0; i < 5; i++)
+		CHECK(out[i].p == again[i].p && out[i].len == again[i].len);
+	/* Not an object, or refused: nothing found. */
+	CHECK(jscan_check_members(&doc, "[{\"a\":1}]", 9, names, lens, 5,
+				  out) == 0);
+	for (i = 0; i < 5; i++)
+		CHECK(jscan_type(&out[i]) == JSCAN_INVALID);
+	CHECK(jscan_check_members(&doc, "{\"a\":1,}", 8, names, lens, 5, out) ==
+	      -EINVAL);
+	CHECK(jscan_type(&out[0]) == JSCAN_INVALID);
+	CHECK(check_text(&doc, "{\"a\":\"b/c\"}", 0) == 0);
+	CHECK(doc.escapes == 0);
+	jscan_doc_free(&doc);
+}
+
 int main(void)
 {
 	test_accepts();
@@ -548,5 +584,6 @@ int main(void)
 	test_index_full();
 	test_truncated();
 	test_types();
+	test_check_members();
 	return check_result();
 }
