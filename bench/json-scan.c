@@ -6,14 +6,15 @@
  * cursor decoded, and the record's compact JSON line written out. Built
  * and run by bench/json-scan.sh; figures, not a test.
  *
- * usage: json-scan SECONDS CURSOR KEY[,KEY...] PAGE-FILE...
+ * usage: json-scan SECONDS orders|metrics PAGE-FILE...
  * Prints, per candidate, records, MB of page bodies, CPU microseconds per
- * record and MB/s, each the best of three runs of at least SECONDS/3.
- * JSON_SCAN_ONLY=bd (say) times only candidates (b) and (d).
+ * record and MB/s, each the best of three runs of at least SECONDS/3;
+ * then the same for turning the records' lines into CSV, now and as
+ * before with json-c. JSON_SCAN_ONLY=bd (say) times only candidates (b)
+ * and (d); a 'v' in it times the CSV too.
  */
 #include <errno.h>
 #include <json-c/json.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,12 +24,11 @@
 #include "jscan.h"
 #include "jsonc_ref.h"
 #include "page.h"
+#include "source.h"
 
 #ifdef HAVE_YAJL
 #include <yajl/yajl_parse.h>
 #endif
-
-#define BENCH_KEYS_MAX 8
 
 struct body {
 	char *text;
@@ -493,35 +493,135 @@ static char *read_file(const char *path, size_t *len)
 	return b.data ? b.data : strdup("");
 }
 
+/* -------------------------------------------------------------- CSV --- */
+
+/* The columns of the Example source's orders and metrics tables. */
+static struct field orders_fields[] = {
+    {"order_id", FIELD_STRING, 0, NULL, 0},
+    {"user_id", FIELD_STRING, 1, NULL, 0},
+    {"amount", FIELD_DOUBLE, 1, NULL, 0},
+    {"status", FIELD_STRING, 1, NULL, 0},
+    {"updated_at", FIELD_TIMESTAMP, 1, NULL, 0},
+};
+static struct field value_fields[] = {
+    {"count", FIELD_INTEGER, 1, NULL, 0},
+    {"label", FIELD_STRING, 1, NULL, 0},
+    {"measure", FIELD_DOUBLE, 1, NULL, 0},
+};
+static struct field metrics_fields[] = {
+    {"metric_id", FIELD_STRING, 0, NULL, 0},
+    {"name", FIELD_STRING, 1, NULL, 0},
+    {"value", FIELD_STRUCT, 1, value_fields, 3},
+    {"host", FIELD_STRING, 1, NULL, 0},
+    {"updated_at", FIELD_TIMESTAMP, 1, NULL, 0},
+};
+static char *orders_keys[] = {"order_id"};
+static char *metrics_keys[] = {"metric_id"};
+static const struct table_info bench_tables[] = {
+    {.name = "orders",
+     .fields = orders_fields,
+     .nfields = 5,
+     .primary_keys = orders_keys,
+     .nprimary_keys = 1,
+     .cursor_field = "updated_at"},
+    {.name = "metrics",
+     .fields = metrics_fields,
+     .nfields = 5,
+     .primary_keys = metrics_keys,
+     .nprimary_keys = 1,
+     .cursor_field = "updated_at"},
+};
+
+/* Times JSON lines to CSV, now and with json-c, the best of three. */
+static void time_csv(const struct table_info *t, const struct buf *lines,
+		     long records, double secs)
+{
+	static const char *const names[] = {"csv_from_jsonl() with jscan",
+					    "csv_from_jsonl() with json-c"};
+	double best, t0, el;
+	long reps;
+	int way, run, rc = 0;
+
+	for (way = 0; way < 2; way++) {
+		best = 0;
+		for (run = 0; run < 3 && !rc; run++) {
+			t0 = cpu_now();
+			reps = 0;
+			do {
+				FILE *in =
+				    fmemopen(lines->data, lines->len, "r");
+				FILE *out = fopen("/dev/null", "w");
+
+				rc = way ? ref_csv_from_jsonl(t, in, out)
+					 : csv_from_jsonl(t, in, out);
+				fclose(in);
+				fclose(out);
+				reps++;
+			} while (!rc && (el = cpu_now() - t0) < secs / 3);
+			el /= (double)reps;
+			if (!run || el < best)
+				best = el;
+		}
+		if (rc)
+			printf("  %-34s failed\n", names[way]);
+		else
+			printf("  %-34s %7ld records %8.3f us/record, "
+			       "s per million\n",
+			       names[way], records,
+			       best * 1e6 / (double)records);
+	}
+}
+
+/* The lines page_parse() makes of every page, for time_csv(). */
+static long all_lines(const struct body *bodies, size_t n,
+		      const struct page_keys *k, struct buf *lines)
+{
+	struct page pg;
+	long records = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (page_parse(bodies[i].text, bodies[i].len, k, &pg))
+			return -1;
+		if (buf_append(lines, pg.lines.data, pg.lines.len))
+			return -1;
+		records += (long)pg.nrecords;
+		page_free(&pg);
+	}
+	return records;
+}
+
 int main(int argc, char **argv)
 {
-	char *keys[BENCH_KEYS_MAX], *list, *tok;
-	struct page_keys k = {NULL, keys, 0};
-	struct body *bodies;
-	size_t n, i, bytes = 0;
 	const char *only = getenv("JSON_SCAN_ONLY");
+	const struct table_info *t = NULL;
+	struct page_keys k;
+	struct body *bodies;
+	struct buf lines;
+	size_t n, i, bytes = 0;
+	long records;
 	double secs;
 	int rc = 0;
 
-	if (argc < 5) {
+	for (i = 0; argc > 2 && i < 2; i++)
+		if (!strcmp(argv[2], bench_tables[i].name))
+			t = &bench_tables[i];
+	if (argc < 4 || !t) {
 		fprintf(stderr,
-			"usage: %s SECONDS CURSOR KEY[,KEY...] "
-			"PAGE-FILE...\n",
+			"usage: %s SECONDS orders|metrics PAGE-FILE...\n",
 			argv[0]);
 		return 2;
 	}
 	secs = atof(argv[1]);
-	k.cursor_field = argv[2];
-	list = argv[3];
-	while ((tok = strsep(&list, ",")) && k.nprimary_keys < BENCH_KEYS_MAX)
-		if (*tok)
-			keys[k.nprimary_keys++] = tok;
-	n = (size_t)argc - 4;
+	k.cursor_field = t->cursor_field;
+	k.primary_keys = t->primary_keys;
+	k.nprimary_keys = t->nprimary_keys;
+	n = (size_t)argc - 3;
 	bodies = calloc(n, sizeof(*bodies));
 	for (i = 0; bodies && i < n; i++) {
-		bodies[i].text = read_file(argv[4 + i], &bodies[i].len);
+		bodies[i].text = read_file(argv[3 + i], &bodies[i].len);
 		if (!bodies[i].text) {
-			perror(argv[4 + i]);
+			perror(argv[3 + i]);
 			return 1;
 		}
 		bytes += bodies[i].len;
@@ -532,5 +632,10 @@ int main(int argc, char **argv)
 		if ((!only || strchr(only, candidates[i].name[1])) &&
 		    time_candidate(&candidates[i], bodies, n, bytes, &k, secs))
 			rc = 1;
+	buf_init(&lines, 0);
+	records = all_lines(bodies, n, &k, &lines);
+	if (records > 0 && (!only || strchr(only, 'v')))
+		time_csv(t, &lines, records, secs);
+	buf_free(&lines);
 	return rc;
 }

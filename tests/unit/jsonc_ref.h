@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * jsonc_ref: how lakeflowfs turned pages into records before it had its own
- * scanner, kept as a reference for the tests, the fuzz targets and bench/
- * to compare the scanner against. A page is parsed whole by json-c's strict
- * tokener, checked, and each record serialized again. Never linked into
- * the daemon.
+ * jsonc_ref: how lakeflowfs turned pages into records and records into CSV
+ * before it had its own scanner, kept as a reference for the tests, the
+ * fuzz targets and bench/ to compare the scanner against. A page is parsed
+ * whole by json-c's strict tokener, checked, and each record serialized
+ * again; JSON lines become CSV through json-c trees. Never linked into the
+ * daemon.
  *
  * Ownership: what a function writes into a caller's struct buf belongs to
  * the caller; a json-c object handed out holds one reference for the
@@ -14,9 +15,11 @@
 #define LF_JSONC_REF_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "common/buf.h"
 #include "page.h"
+#include "source.h"
 
 struct json_object;
 
@@ -45,5 +48,11 @@ void ref_page_free(struct ref_page *rp);
  */
 int ref_page(const char *body, size_t len, const struct page_keys *keys,
 	     struct ref_page *rp, struct buf *err);
+
+/*
+ * csv_from_jsonl() as it was before the scanner: each line parsed into a
+ * json-c tree and its columns written from it. Returns 0 or -errno.
+ */
+int ref_csv_from_jsonl(const struct table_info *t, FILE *in, FILE *out);
 
 #endif
