@@ -200,20 +200,21 @@ int page_parse(const char *body, size_t len, const struct page_keys *keys,
 
 	jscan_doc_init(&doc);
 	memset(pg, 0, sizeof(*pg));
+	rc = names_init(pg, keys, &nm);
+	if (rc)
+		goto out;
 	/*
-	 * Neither outgrows the body: a line is at most its record's bytes
-	 * plus a newline where a comma or bracket followed it, and a decoded
-	 * string and its NUL are never longer than the string with quotes.
+	 * Lines never outgrow the body: a line is at most its record's bytes
+	 * plus a newline where a comma or bracket followed it. A decoded
+	 * string and its NUL are never longer than the string with quotes,
+	 * which each name (the cursor may be a key too) decodes once.
 	 */
 	buf_init(&pg->lines, len);
-	buf_init(&pg->strings, len);
+	buf_init(&pg->strings, len * (nm.n ? nm.n : 1));
 	if (!body || len == 0) {
 		rc = page_fail(pg, "empty body");
 		goto out;
 	}
-	rc = names_init(pg, keys, &nm);
-	if (rc)
-		goto out;
 	/* "records" and "next_page", found while the body is checked. */
 	rc = jscan_check_members(&doc, body, len, top_names, top_lens, 2, top);
 	if (rc) {

@@ -298,6 +298,24 @@ static void test_key_fields(void)
 	page_free(&pg);
 }
 
+/* A cursor that is also the key: both read, even from a long value. */
+static void test_cursor_is_key(void)
+{
+	static char *pks[] = {"id"};
+	static const struct page_keys same = {"id", pks, 1};
+	char body[4200], id[4000];
+	struct page pg;
+
+	memset(id, 'x', sizeof(id) - 1);
+	id[sizeof(id) - 1] = '\0';
+	snprintf(body, sizeof(body),
+		 "{\"records\":[{\"id\":\"%s\"}],\"next_page\":null}", id);
+	CHECK(page_parse(body, strlen(body), &same, &pg) == 0);
+	CHECK_STR(page_record_cursor(&pg, 0), id);
+	CHECK_STR(page_record_key(&pg, 0, 0), id);
+	page_free(&pg);
+}
+
 /* Pretty pages become compact lines; strings keep their spaces. */
 static void test_pretty(void)
 {
@@ -413,6 +431,7 @@ int main(void)
 	test_member_order();
 	test_next_page();
 	test_key_fields();
+	test_cursor_is_key();
 	test_pretty();
 	test_garbage();
 	test_truncated();
