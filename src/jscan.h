@@ -23,6 +23,8 @@
  *     value as 1;
  *   - duplicate member names: accepted, and every lookup here answers the
  *     last one, as json-c, jq and Python's json module do.
+ * json-c's strict mode, which this replaced, let some of the refused
+ * through; tests/fuzz/jsonc_diff.h lists how the two differ.
  *
  * The functions that navigate (jscan_next, jscan_member, jscan_pointer,
  * jscan_string_*, jscan_compact) expect a value out of a checked text. On
