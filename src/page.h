@@ -1,12 +1,20 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * page: parses one answer of GET /tables/{t}/records (or deleted_records),
- * {"records": [...], "next_page": N | null}, and checks it before any
- * record is used: every record an object carrying the cursor field and the
- * primary key fields as strings. It does no I/O and knows nothing of HTTP.
+ * page: checks one answer of GET /tables/{t}/records (or deleted_records),
+ * {"records": [...], "next_page": N | null}, and turns it into what a read
+ * writes: every record's JSON line. The whole body must be JSON (as
+ * jscan.h says); "records" and "next_page" are found at its top level in
+ * any order, other members ignored; every record must be an object
+ * carrying the cursor field and the primary key fields as strings. It
+ * does no I/O and knows nothing of HTTP.
  *
- * Ownership: a parsed page owns its json-c tree (one reference, dropped by
- * page_free()). Every string it hands out is borrowed from that tree and
+ * A record's line is its bytes as the server sent them, without the
+ * whitespace between tokens: strings and numbers are never rewritten.
+ *
+ * Ownership: a parsed page owns copies of everything it hands out (the
+ * lines, and the cursor and key values decoded); it keeps no pointer into
+ * the body, which the caller may free as soon as page_parse() returns.
+ * Every pointer a page_* function returns is borrowed from the page and
  * lives until page_free().
  */
 #ifndef LF_PAGE_H
@@ -14,7 +22,7 @@
 
 #include <stddef.h>
 
-struct json_object;
+#include "common/buf.h"
 
 /* The fields each record must carry as strings. Borrowed. */
 struct page_keys {
@@ -26,10 +34,19 @@ struct page_keys {
 #define PAGE_ERROR_SIZE 160
 
 struct page {
-	struct json_object *root;    /* owned: one reference */
-	struct json_object *records; /* borrowed from root */
 	size_t nrecords;
-	long next_page;		     /* 0 when the answer said null */
+	long next_page; /* 0 when the answer said null */
+	/* The records' lines back to back, each ending in '\n'. */
+	struct buf lines;
+	size_t *ends; /* ends[i]: where record i's line ends in lines */
+	/* The cursor (when has_cursor), then each primary key, of every
+	 * record: decoded and NUL-terminated, field k of record i at
+	 * strings.data + fields[i * nfields + k]. */
+	struct buf strings;
+	size_t *fields;
+	size_t nfields;
+	int has_cursor;
+	size_t alloc;		     /* records ends and fields have room for */
 	char error[PAGE_ERROR_SIZE]; /* why page_parse() refused, else "" */
 };
 
@@ -42,14 +59,16 @@ int page_parse(const char *body, size_t len, const struct page_keys *keys,
 	       struct page *pg);
 void page_free(struct page *pg);
 
-/*
- * The compact JSON text of record i (no spaces, '/' not escaped, numbers
- * as the server wrote them). Borrowed; NULL on allocation failure.
- */
-const char *page_record_json(struct page *pg, size_t i);
+/* Bytes of the lines of records 0 to n - 1, from pg->lines.data. */
+size_t page_lines_size(const struct page *pg, size_t n);
 
-/* The string value of field in record i, or NULL if absent or not a string. */
-const char *page_record_string(const struct page *pg, size_t i,
-			       const char *field);
+/* Record i's line, without its '\n' (len bytes, then the newline). */
+const char *page_record_json(const struct page *pg, size_t i, size_t *len);
+
+/* The cursor of record i, decoded; NULL when the keys named no cursor. */
+const char *page_record_cursor(const struct page *pg, size_t i);
+
+/* Primary key k of record i, decoded. */
+const char *page_record_key(const struct page *pg, size_t i, size_t k);
 
 #endif

@@ -87,7 +87,7 @@ static int query_add_long(struct buf *q, const char *key, long value)
 
 /*
  * A paged read fetches pages ahead of the one it writes, in worker threads
- * that each parse their page and serialize its records. The calling thread
+ * that each check their page and cut it into record lines. The calling thread
  * takes the pages strictly in order and alone decides, page by page, what
  * is written and when to stop, exactly as a one-at-a-time loop would; what
  * was fetched past the stop is discarded, and what is still in flight is
@@ -116,9 +116,7 @@ struct fetched {
 	int rc;	   /* 0, or -errno: the GET or the page failed */
 	struct buf path;
 	struct buf why; /* when rc is set: the line to log, URL and reason */
-	struct page pg;
-	struct buf text; /* the records' JSON lines, back to back */
-	size_t *ends;	 /* ends[i]: where record i's line ends in text */
+	struct page pg; /* the records' JSON lines and cursors */
 };
 
 struct pager {
@@ -147,34 +145,10 @@ static void fetched_free(struct fetched *f)
 	buf_free(&f->path);
 	buf_free(&f->why);
 	page_free(&f->pg);
-	buf_free(&f->text);
-	free(f->ends);
 	memset(f, 0, sizeof(*f));
 }
 
-/* Serializes the records of f's page, one JSON line each, into f->text. */
-static int fetched_lines(struct fetched *f)
-{
-	size_t i;
-	int rc = 0;
-
-	if (!f->pg.nrecords)
-		return 0;
-	f->ends = malloc(f->pg.nrecords * sizeof(*f->ends));
-	if (!f->ends)
-		return -ENOMEM;
-	for (i = 0; i < f->pg.nrecords && !rc; i++) {
-		const char *json = page_record_json(&f->pg, i);
-
-		rc = json ? buf_puts(&f->text, json) : -ENOMEM;
-		if (!rc)
-			rc = buf_putc(&f->text, '\n');
-		f->ends[i] = f->text.len;
-	}
-	return rc;
-}
-
-/* Fetches, parses and serializes one page into f (a worker's part). */
+/* Fetches one page and cuts it into record lines in f (a worker's part). */
 static void fetch_one(struct pager *p, long page, struct fetched *f)
 {
 	struct reader *r = p->r;
@@ -185,7 +159,6 @@ static void fetch_one(struct pager *p, long page, struct fetched *f)
 	f->page = page;
 	buf_init(&f->path, 0);
 	buf_init(&f->why, 0);
-	buf_init(&f->text, 0);
 	buf_init(&body, 0);
 	rc = buf_printf(&f->path, "%s?%s%spage=%ld", p->base, p->query,
 			*p->query ? "&" : "", page);
@@ -198,8 +171,6 @@ static void fetch_one(struct pager *p, long page, struct fetched *f)
 	if (rc == -EINVAL)
 		(void)buf_printf(&f->why, "GET %s%s: %s", http_log_base(r->c),
 				 f->path.data, f->pg.error);
-	if (!rc)
-		rc = fetched_lines(f);
 out:
 	buf_free(&body);
 	f->rc = rc == -ENOMEM || rc == -ECANCELED ? rc : rc ? -EIO : 0;
@@ -224,8 +195,7 @@ static int fetched_ends(const struct reader *r, const struct fetched *f)
 		return 1;
 	if (!r->keys.cursor_field || (!r->cap && !r->stop_at))
 		return 0;
-	last = page_record_string(&f->pg, f->pg.nrecords - 1,
-				  r->keys.cursor_field);
+	last = page_record_cursor(&f->pg, f->pg.nrecords - 1);
 	return last && ((r->cap && strcmp(last, r->cap) > 0) ||
 			(r->stop_at && strcmp(last, r->stop_at) >= 0));
 }
@@ -398,17 +368,15 @@ static int reader_write_page(struct reader *r, struct fetched *f, int *stop)
 			*stop = 1;
 			break;
 		}
-		if (r->keys.cursor_field)
-			cursor =
-			    page_record_string(&f->pg, i, r->keys.cursor_field);
+		cursor = page_record_cursor(&f->pg, i);
 		if (r->cap && cursor && strcmp(cursor, r->cap) > 0) {
 			*stop = 1;
 			break;
 		}
 		last = cursor;
 	}
-	bytes = i ? f->ends[i - 1] : 0;
-	if (bytes && fwrite(f->text.data, 1, bytes, r->out) != bytes) {
+	bytes = page_lines_size(&f->pg, i);
+	if (bytes && fwrite(f->pg.lines.data, 1, bytes, r->out) != bytes) {
 		lf_err("%s: writing records: %s", r->t->name, strerror(errno));
 		return -EIO;
 	}
@@ -433,9 +401,8 @@ static int reader_page_done(struct reader *r, struct page *pg)
 		r->drained = 1;
 		return 1;
 	}
-	if (r->stop_at && r->keys.cursor_field)
-		last = page_record_string(pg, pg->nrecords - 1,
-					  r->keys.cursor_field);
+	if (r->stop_at)
+		last = page_record_cursor(pg, pg->nrecords - 1);
 	if (last && strcmp(last, r->stop_at) >= 0)
 		return 1;
 	if (r->max_records && r->written >= r->max_records)
@@ -543,8 +510,7 @@ static int oldest_cursor(struct reader *r, const char *base, char **out)
 	}
 	if (r->progress)
 		progress_add(&r->progress->pages, 1);
-	s = pg.nrecords ? page_record_string(&pg, 0, r->keys.cursor_field)
-			: NULL;
+	s = pg.nrecords ? page_record_cursor(&pg, 0) : NULL;
 	if (s && !(*out = strdup(s)))
 		rc = -ENOMEM;
 	page_free(&pg);

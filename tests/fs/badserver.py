@@ -23,6 +23,11 @@ Modes of the records route:
   huge               a valid-looking body of --huge-mb MB, streamed fast
   empty              200 with an empty body
   truncated          Content-Length promises more than is sent
+  pretty             valid pages, pretty-printed, "next_page" first and an
+                     extra member, display names holding quotes, a
+                     backslash, control characters, accents and an emoji,
+                     every non-ASCII character, '/' and '+' written as
+                     escapes (see pretty_body)
 Every request is logged to stderr as "METHOD PATH -> what".
 
 --tables JSON replaces the list GET /tables answers (names need not be
@@ -48,6 +53,22 @@ SCHEMA = [
     {"name": "updated_at", "type": "timestamp", "nullable": True},
 ]
 METADATA = {"primary_keys": ["user_id"], "cursor_field": "updated_at"}
+
+
+RICH = ' caf\u00e9 "q" \\ / \t\n\x01 \U0001F600'
+
+
+def escaped_json(obj, **kw):
+    """obj as JSON with every non-ASCII character, '/' and '+' escaped
+    ('/' and '+' only occur in strings here)."""
+    text = json.dumps(obj, ensure_ascii=True, **kw)
+    return text.replace("/", "\\/").replace("+", "\\u002b")
+
+
+def pretty_body(chunk, nxt):
+    recs = [dict(r, display_name=r["display_name"] + RICH) for r in chunk]
+    return escaped_json({"next_page": nxt, "note": {"records": []},
+                         "records": recs}, indent=2)
 
 
 def make_rows(n):
@@ -152,6 +173,8 @@ class Handler(BaseHTTPRequestHandler):
         good = {"records": chunk, "next_page": nxt}
         if name == "normal":
             return self.send_json(200, good)
+        if name == "pretty":
+            return self.send_body(200, pretty_body(chunk, nxt))
         if name == "slow":
             time.sleep(cfg.slow_seconds)
             return self.send_json(200, good)

@@ -126,6 +126,27 @@ static void test_reparse(void)
 	free(csv);
 }
 
+/* Values keep the server's text; strings are decoded; other JSON compact. */
+static void test_values(void)
+{
+	int rc;
+	char *csv = convert(
+	    "{\"id\":\"\\u00e9\\t\",\"value\":{\"count\":99999999999999999999,"
+	    "\"label\":\"a\\/b\",\"measure\":-0},\"price\":1E+2,"
+	    "\"flag\":[1,{\"k\":\"v , w\"}]}\n"
+	    "{\"id\":\"a\",\"flag\":true,\"id\":\"b\",\"value\":null}\r\n"
+	    "{ \"id\" : \"c\" , \"flag\" : false , \"value\" : { } }\n",
+	    &rc);
+
+	CHECK(rc == 0);
+	CHECK_STR(csv, "id,value.count,value.label,value.measure,price,flag\r\n"
+		       "\"\xc3\xa9\t\",99999999999999999999,a/b,-0,1E+2,"
+		       "\"[1,{\"\"k\"\":\"\"v , w\"\"}]\"\r\n"
+		       "b,,,,,true\r\n"
+		       "c,,,,,false\r\n");
+	free(csv);
+}
+
 static void test_bad_input(void)
 {
 	int rc;
@@ -135,6 +156,15 @@ static void test_bad_input(void)
 	CHECK(rc == -EINVAL);
 	free(csv);
 	csv = convert("{\"id\":\"a\",\"value\":5}\n", &rc);
+	CHECK(rc == -EINVAL);
+	free(csv);
+	csv = convert("{\"id\":\"a\",\"value\":[]}\n", &rc);
+	CHECK(rc == -EINVAL);
+	free(csv);
+	csv = convert("[{\"id\":\"a\"}]\n", &rc);
+	CHECK(rc == -EINVAL);
+	free(csv);
+	csv = convert("{\"id\":\"a\"} x\n", &rc);
 	CHECK(rc == -EINVAL);
 	free(csv);
 	csv = convert("", &rc);
@@ -149,6 +179,7 @@ int main(void)
 	test_header_and_values();
 	test_quoting();
 	test_reparse();
+	test_values();
 	test_bad_input();
 	return check_result();
 }
