@@ -431,7 +431,11 @@ int chain_open(struct chain *ch, struct cache *cache,
 	memset(ch, 0, sizeof(*ch));
 	ch->cfg = *cfg;
 	pthread_mutex_init(&ch->lock, NULL);
-	pthread_cond_init(&ch->changed, NULL);
+	wait_cond_init(&ch->changed);
+	/* The refresh's read stops when cancel is raised; status shows who
+	 * waits for it. */
+	ch->progress.cancel = &ch->cancel;
+	ch->progress.waiters = &ch->waiters;
 	ch->cfg.object = strdup(cfg->object);
 	if (!ch->cfg.object ||
 	    asprintf(&ch->label, "%s/%s", cfg->object, kind) < 0 ||
@@ -453,6 +457,12 @@ void chain_close(struct chain *ch)
 {
 	if (!ch->cfg.object)
 		return; /* never opened */
+	pthread_mutex_lock(&ch->lock);
+	if (ch->busy)
+		__atomic_store_n(&ch->cancel, 1, __ATOMIC_RELEASE);
+	while (ch->busy)
+		pthread_cond_wait(&ch->changed, &ch->lock);
+	pthread_mutex_unlock(&ch->lock);
 	if (ch->adhoc.rel)
 		adhoc_table_free(&ch->adhoc);
 	for (size_t i = 0; i < ch->ntokens; i++)
@@ -599,49 +609,139 @@ static int step(struct chain *ch, int64_t init, int *done)
 	return advance(ch, end, token, records);
 }
 
-int chain_refresh(struct chain *ch)
+/* Whether the refresh running was asked to stop. */
+static int refresh_cancelled(struct chain *ch)
 {
-	int64_t now = isotime_now_us();
-	char cap[ISOTIME_SIZE];
+	return __atomic_load_n(&ch->cancel, __ATOMIC_ACQUIRE);
+}
+
+/* One refresh: its chain and its cap, for the thread that runs it. */
+struct refresh_job {
+	struct chain *ch;
+	int64_t cap;
+};
+
+/*
+ * A refresh's thread: one connector run from the head, capped at its
+ * start, step by step (the head moves with each step), until the offset
+ * stops moving or the refresh is cancelled before a step.
+ */
+static void *refresh_main(void *arg)
+{
+	struct refresh_job *job = arg;
+	struct chain *ch = job->ch;
+	int64_t cap = job->cap;
 	struct activity act;
 	int rc = 0, done = 0;
 
-	pthread_mutex_lock(&ch->lock);
-	ch->listings++;
-	while (ch->busy)
-		pthread_cond_wait(&ch->changed, &ch->lock);
-	if (ch->refreshed_at &&
-	    now - ch->refreshed_at < (int64_t)ch->cfg.refresh * US_PER_SEC) {
-		pthread_mutex_unlock(&ch->lock);
-		lf_debug("%s: refresh skipped: the last one ran %lld ms ago",
-			 ch->label, (long long)(now - ch->refreshed_at) / 1000);
-		return 0;
-	}
-	ch->busy = 1;
-	ch->refreshes++;
-	ch->progress.pages = 0;
-	ch->progress.records = 0;
-	ch->st.cap_us = now; /* on-demand reads are capped here from now on */
-	pthread_mutex_unlock(&ch->lock);
-
-	isotime_format(now, cap);
-	lf_debug("%s: refresh runs, capped at %s", ch->label, cap);
+	free(job);
 	if (ch->cfg.status)
 		status_begin(ch->cfg.status, &act, ch->cfg.object,
 			     ch->cfg.deletes ? "deletes" : "changes",
 			     &ch->progress);
 	while (rc == 0 && !done)
-		rc = step(ch, now, &done);
+		rc = refresh_cancelled(ch) ? -ECANCELED : step(ch, cap, &done);
 	if (ch->cfg.status)
 		status_end(ch->cfg.status, &act);
+	if (rc == -ECANCELED)
+		lf_debug("%s: refresh cancelled: nobody waits for it any "
+			 "more; the batches it published stay",
+			 ch->label);
 
 	pthread_mutex_lock(&ch->lock);
 	ch->busy = 0;
+	ch->ended++;
+	ch->last_rc = rc;
 	if (save_state(ch) == 0 && rc == 0)
-		ch->refreshed_at = now;
+		ch->refreshed_at = cap;
 	pthread_cond_broadcast(&ch->changed);
 	pthread_mutex_unlock(&ch->lock);
+	return NULL;
+}
+
+/* Starts a refresh capped at now, under lock. */
+static int refresh_start(struct chain *ch, int64_t now)
+{
+	struct refresh_job *job = malloc(sizeof(*job));
+	char cap[ISOTIME_SIZE];
+	int rc;
+
+	if (!job)
+		return -ENOMEM;
+	job->ch = ch;
+	job->cap = now;
+	ch->busy = 1;
+	__atomic_store_n(&ch->cancel, 0, __ATOMIC_RELEASE);
+	ch->refreshes++;
+	__atomic_store_n(&ch->progress.pages, 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&ch->progress.records, 0, __ATOMIC_RELAXED);
+	ch->st.cap_us = now; /* on-demand reads are capped here from now on */
+	isotime_format(now, cap);
+	lf_debug("%s: refresh runs, capped at %s", ch->label, cap);
+	rc = wait_spawn(refresh_main, job, ch->label);
+	if (rc) {
+		ch->busy = 0;
+		free(job);
+	}
 	return rc;
+}
+
+/*
+ * Waits, under lock, for the refresh running to end and returns its
+ * result; -EINTR when w gave up first. The last listing to leave cancels
+ * it, unless the chain finishes refreshes.
+ */
+static int refresh_wait(struct chain *ch, const struct waiter *w)
+{
+	unsigned long seen = ch->ended;
+	int rc = 0;
+
+	__atomic_store_n(&ch->waiters, ch->waiters + 1, __ATOMIC_RELAXED);
+	while (ch->ended == seen && rc == 0)
+		rc = wait_slice(&ch->changed, &ch->lock, w);
+	__atomic_store_n(&ch->waiters, ch->waiters - 1, __ATOMIC_RELAXED);
+	if (rc == 0)
+		return ch->last_rc;
+	if (ch->waiters == 0 && !ch->cfg.finish_fetches)
+		__atomic_store_n(&ch->cancel, 1, __ATOMIC_RELEASE);
+	else if (ch->waiters == 0)
+		lf_debug("%s: nobody waits for the refresh any more; finishing "
+			 "it (finish_fetches)",
+			 ch->label);
+	return rc;
+}
+
+int chain_refresh(struct chain *ch, const struct waiter *w)
+{
+	int64_t now = isotime_now_us();
+	int mine = 0, rc = 0;
+
+	pthread_mutex_lock(&ch->lock);
+	ch->listings++;
+	for (;;) {
+		if (ch->busy) {
+			rc = refresh_wait(ch, w);
+			if (rc == -EINTR || mine)
+				break;
+			continue; /* someone else's: look again */
+		}
+		if (ch->refreshed_at &&
+		    now - ch->refreshed_at <
+			(int64_t)ch->cfg.refresh * US_PER_SEC) {
+			lf_debug(
+			    "%s: refresh skipped: the last one ran %lld ms "
+			    "ago",
+			    ch->label,
+			    (long long)(now - ch->refreshed_at) / 1000);
+			break;
+		}
+		rc = refresh_start(ch, now);
+		if (rc)
+			break;
+		mine = 1;
+	}
+	pthread_mutex_unlock(&ch->lock);
+	return rc == -ECANCELED ? -EIO : rc;
 }
 
 /* ------------------------------------------------------------ reading --- */
@@ -794,13 +894,15 @@ static int produce_adhoc(void *arg, FILE *out, int64_t cap, char **meta)
 {
 	struct adhoc *a = arg;
 	struct chain *ch = a->owner;
-	struct read_progress progress = {0, 0};
+	struct read_progress progress = {0};
 	char when[ISOTIME_SIZE];
 	struct activity act;
 	struct buf line;
 	char *end = NULL;
 	int rc;
 
+	progress.cancel = &a->entry.cancel;
+	progress.waiters = &a->entry.waiters;
 	if (ch->cfg.status)
 		status_begin(ch->cfg.status, &act, ch->cfg.object, a->token,
 			     &progress);
@@ -839,7 +941,8 @@ static int empty_stat(const struct chain *ch, const char *token,
 	return rc;
 }
 
-int chain_batch_stat(struct chain *ch, const char *token, struct stat *st)
+int chain_batch_stat(struct chain *ch, const char *token,
+		     const struct waiter *w, struct stat *st)
 {
 	struct found f;
 	unsigned gen;
@@ -850,7 +953,7 @@ int chain_batch_stat(struct chain *ch, const char *token, struct stat *st)
 	else if (rc == 0 && f.recorded)
 		rc = empty_stat(ch, token, st);
 	else if (rc == 0)
-		rc = centry_ensure(&f.adhoc->entry, st, &gen);
+		rc = centry_ensure(&f.adhoc->entry, w, st, &gen);
 	if (rc == 0 && f.adhoc)
 		lf_debug("%s: on-demand %s served (fetch %u)", ch->label, token,
 			 gen);
@@ -858,7 +961,8 @@ int chain_batch_stat(struct chain *ch, const char *token, struct stat *st)
 	return rc;
 }
 
-int chain_batch_open(struct chain *ch, const char *token, struct chain_batch *b)
+int chain_batch_open(struct chain *ch, const char *token,
+		     const struct waiter *w, struct chain_batch *b)
 {
 	struct found f;
 	int keep, rc = get_batch(ch, token, &f);
@@ -871,7 +975,7 @@ int chain_batch_open(struct chain *ch, const char *token, struct chain_batch *b)
 		rc = b->fd < 0 ? -errno : 0;
 	} else if (rc == 0 && !f.recorded) {
 		/* Counted open: never evicted nor fetched again under it. */
-		rc = centry_open(&f.adhoc->entry, &b->fd, &keep);
+		rc = centry_open(&f.adhoc->entry, w, &b->fd, &keep);
 		if (rc == 0) {
 			b->adhoc = f.adhoc;
 			f.adhoc = NULL;
@@ -895,7 +999,8 @@ void chain_batch_close(struct chain *ch, struct chain_batch *b)
 	b->fd = -1;
 }
 
-int chain_batch_end_json(struct chain *ch, const char *token, struct buf *out)
+int chain_batch_end_json(struct chain *ch, const char *token,
+			 const struct waiter *w, struct buf *out)
 {
 	struct found f;
 	struct stat st;
@@ -906,7 +1011,7 @@ int chain_batch_end_json(struct chain *ch, const char *token, struct buf *out)
 	if (rc == 0 && f.recorded)
 		rc = offset_line(ch->st.epoch, f.step.end, out);
 	else if (rc == 0)
-		rc = centry_ensure_meta(&f.adhoc->entry, &st, &gen, &meta);
+		rc = centry_ensure_meta(&f.adhoc->entry, w, &st, &gen, &meta);
 	if (rc == 0 && !f.recorded)
 		rc = meta ? buf_puts(out, meta) : -EIO;
 	free(meta);
