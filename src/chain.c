@@ -17,6 +17,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "common/isotime.h"
@@ -25,6 +26,7 @@
 #include "token.h"
 
 #define US_PER_SEC 1000000LL
+#define US_PER_MS  1000LL
 
 static char *path_join(const char *dir, const char *name, const char *suffix)
 {
@@ -112,6 +114,27 @@ static long count_lines(const char *path)
 	return n;
 }
 
+/* The time a file was last modified, microseconds; 0 if it has none. */
+static int64_t mtime_us(const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st))
+		return 0;
+	return (int64_t)st.st_mtim.tv_sec * US_PER_SEC +
+	       st.st_mtim.tv_nsec / 1000;
+}
+
+/* Lists the batch of token at path; the chain's time is its newest. */
+static int listed(struct chain *ch, const char *token, const char *path)
+{
+	int64_t t = mtime_us(path);
+
+	if (t > ch->batch_us)
+		ch->batch_us = t;
+	return add_token(ch, token);
+}
+
 /* Whether name is a batch file's: "<token>.jsonl"; its token in token. */
 static int batch_name(const char *name, char token[TOKEN_SIZE])
 {
@@ -154,7 +177,7 @@ static int load_batch(struct chain *ch, const char *name, long *gone)
 	else if (epoch != ch->st.epoch)
 		*gone += unlink(path) == 0;
 	else if (access(end, F_OK) == 0)
-		rc = add_token(ch, token);
+		rc = listed(ch, token, path);
 	else
 		lf_warn("%s has no step record; not listing it", path);
 	free(path);
@@ -247,6 +270,7 @@ static int follow_step(struct chain *ch, int count)
 	}
 	free(ch->st.head);
 	ch->st.head = step.end;
+	ch->st.moved_us = isotime_now_us();
 	return 1;
 }
 
@@ -303,6 +327,7 @@ static int new_epoch(struct chain *ch)
 	ch->st.epoch++;
 	free(ch->st.head);
 	ch->st.head = NULL;
+	ch->st.moved_us = isotime_now_us();
 	ch->st.published = 0;
 	ch->st.cap_us = 0;
 	lf_info("%s: full refresh: epoch %u starts from the beginning; the "
@@ -317,6 +342,7 @@ static int first_state(struct chain *ch, int adopted)
 {
 	memset(&ch->st, 0, sizeof(ch->st));
 	ch->st.epoch = 1;
+	ch->st.moved_us = isotime_now_us();
 	if (ch->cfg.full_refresh)
 		lf_info("%s: full refresh: the chain is new, it starts at "
 			"epoch 1",
@@ -516,14 +542,41 @@ static int read_one(struct chain *ch, const char *head, int64_t init,
 	return rc;
 }
 
+/*
+ * The time of the batch published next: now, to the millisecond (what
+ * Hadoop's file listings keep), but always a millisecond past the last
+ * batch's, so that times ascend in stream order even when two batches are
+ * published within one tick. Only the refresher asks.
+ */
+static int64_t next_batch_time(const struct chain *ch)
+{
+	int64_t now = isotime_now_us() / US_PER_MS * US_PER_MS;
+	int64_t after = (ch->batch_us / US_PER_MS + 1) * US_PER_MS;
+
+	return now > after ? now : after;
+}
+
+/* Gives the file at path the modification time us. */
+static int set_mtime(const char *path, int64_t us)
+{
+	struct timespec t[2];
+
+	t[0].tv_sec = t[1].tv_sec = (time_t)(us / US_PER_SEC);
+	t[0].tv_nsec = t[1].tv_nsec = (long)(us % US_PER_SEC) * 1000;
+	return utimensat(AT_FDCWD, path, t, 0) ? -errno : 0;
+}
+
 /* Records the step read from token, then publishes its batch (if it read
- * records): a crash in between leaves a record the repair skips. */
+ * records) with the time at: a crash in between leaves a record the
+ * repair skips. */
 static int record_step(struct chain *ch, const char *token, const char *tmp,
-		       const char *end, unsigned long records)
+		       const char *end, unsigned long records, int64_t at)
 {
 	char *final = path_join(ch->dir, token, ".jsonl");
 	int rc = final ? 0 : -ENOMEM;
 
+	if (rc == 0 && tmp[0])
+		rc = set_mtime(tmp, at);
 	if (rc == 0)
 		rc = chainstate_save_step(ch->dir, token, end, (long)records);
 	if (rc == 0 && tmp[0] && rename(tmp, final))
@@ -538,19 +591,23 @@ static int record_step(struct chain *ch, const char *token, const char *tmp,
 	return rc;
 }
 
-/* Moves the head to end (taking it) and saves the state. Only the
- * refresher writes the head; readers take the lock. */
+/* Moves the head to end (taking it) and saves the state; a batch of
+ * records published at time at is listed. Only the refresher writes the
+ * head; readers take the lock. */
 static int advance(struct chain *ch, char *end, const char *token,
-		   unsigned long records)
+		   unsigned long records, int64_t at)
 {
 	char moved[TOKEN_SIZE];
 	int rc = 0;
 
 	pthread_mutex_lock(&ch->lock);
-	if (records)
+	if (records) {
 		rc = add_token(ch, token);
+		ch->batch_us = at;
+	}
 	free(ch->st.head);
 	ch->st.head = end;
+	ch->st.moved_us = isotime_now_us();
 	ch->st.published += (long)records;
 	if (rc == 0)
 		rc = save_state(ch);
@@ -574,6 +631,7 @@ static int step(struct chain *ch, int64_t init, int *done)
 	char tmp[PATH_MAX], token[TOKEN_SIZE], end_token[TOKEN_SIZE];
 	char *end = NULL;
 	unsigned long records = 0;
+	int64_t at = 0;
 	int rc;
 
 	*done = budget_spent(ch);
@@ -598,7 +656,8 @@ static int step(struct chain *ch, int64_t init, int *done)
 	if (rc == 0) {
 		lf_debug("%s: step %s: %lu records, ends at %s", ch->label,
 			 token, records, end_token);
-		rc = record_step(ch, token, tmp, end, records);
+		at = next_batch_time(ch);
+		rc = record_step(ch, token, tmp, end, records, at);
 	}
 	if (rc) {
 		if (tmp[0])
@@ -606,7 +665,7 @@ static int step(struct chain *ch, int64_t init, int *done)
 		free(end);
 		return rc;
 	}
-	return advance(ch, end, token, records);
+	return advance(ch, end, token, records, at);
 }
 
 /* Whether the refresh running was asked to stop. */
@@ -776,6 +835,14 @@ int chain_head_json(struct chain *ch, struct buf *out)
 	rc = offset_line(ch->st.epoch, ch->st.head, out);
 	pthread_mutex_unlock(&ch->lock);
 	return rc;
+}
+
+void chain_times(struct chain *ch, int64_t *head_us, int64_t *batch_us)
+{
+	pthread_mutex_lock(&ch->lock);
+	*head_us = ch->st.moved_us;
+	*batch_us = ch->batch_us;
+	pthread_mutex_unlock(&ch->lock);
 }
 
 void chain_counts(struct chain *ch, unsigned long *listings,

@@ -78,6 +78,8 @@ struct chain {
 	struct chain_state st; /* saved under lock; the head is written only
 				  by the refresher */
 	int64_t refreshed_at;  /* start of the last refresh here, us; 0: none */
+	int64_t batch_us;      /* the time of the last batch published (its
+				  file's mtime); 0: none */
 	struct adhoc_table adhoc;      /* batches read on demand */
 	struct read_progress progress; /* of the refresh running, for status */
 	unsigned long refreshes;       /* listings that ran the connector */
@@ -111,6 +113,14 @@ int chain_tokens(struct chain *ch, char ***out);
 /* Appends the head as {"offset": ..., "token": ..., "epoch": N} and a
  * newline. */
 int chain_head_json(struct chain *ch, struct buf *out);
+
+/*
+ * When the head last moved (kept in the state, so it survives a remount)
+ * and the time of the newest batch; 0 where not known. Batch files carry
+ * times that ascend in stream order, a millisecond apart at least, set
+ * when they are published and never changed.
+ */
+void chain_times(struct chain *ch, int64_t *head_us, int64_t *batch_us);
 
 /* The listings served and those that ran the connector. */
 void chain_counts(struct chain *ch, unsigned long *listings,

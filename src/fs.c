@@ -293,6 +293,22 @@ static void fill_times(struct stat *st, int64_t us)
 }
 
 /*
+ * The times a chain shows: its directory the time of its last batch,
+ * _offset the time its head last moved; the mount's time where none is
+ * known yet.
+ */
+static void chain_fill_times(struct stat *st, struct node *n)
+{
+	int64_t head, batch;
+
+	chain_times(n->chain, &head, &batch);
+	if (n->kind == NODE_CHAIN && batch)
+		fill_times(st, batch);
+	else if (n->kind == NODE_OFFSET && head)
+		fill_times(st, head);
+}
+
+/*
  * fstat of an open file: the size of the bytes that very handle reads
  * (its file, even if made again since, or the content it holds).
  */
@@ -334,6 +350,8 @@ static int fs_getattr(const char *path, struct stat *st,
 		if (n.kind == NODE_OBJECT)
 			st->st_nlink +=
 			    (nlink_t)(n.obj->has_changes + n.obj->has_deletes);
+		if (n.kind == NODE_CHAIN)
+			chain_fill_times(st, &n);
 		return 0;
 	}
 	st->st_mode = S_IFREG | 0444;
@@ -351,6 +369,8 @@ static int fs_getattr(const char *path, struct stat *st,
 		rc = node_generate(&n, &b);
 		st->st_size = (off_t)b.len;
 		buf_free(&b);
+		if (n.kind == NODE_OFFSET)
+			chain_fill_times(st, &n);
 		return fs_result("getattr", path, rc);
 	}
 	if (n.kind == NODE_BATCH) {
