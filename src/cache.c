@@ -359,24 +359,18 @@ static int production_start(struct centry *e, unsigned dep_gen)
  */
 static int production_wait(struct centry *e, const struct waiter *w)
 {
-	unsigned long seen = e->done;
-	int rc = 0;
+	int rc = wait_fetch(&e->changed, &e->lock, w, &e->done, &e->waiters,
+			    &e->cancel, e->finish);
 
-	__atomic_store_n(&e->waiters, e->waiters + 1, __ATOMIC_RELAXED);
-	while (e->done == seen && rc == 0)
-		rc = wait_slice(&e->changed, &e->lock, w);
-	__atomic_store_n(&e->waiters, e->waiters - 1, __ATOMIC_RELAXED);
 	if (rc == 0)
 		return e->last_rc;
-	if (e->waiters == 0 && !e->finish) {
-		__atomic_store_n(&e->cancel, 1, __ATOMIC_RELEASE);
+	if (e->waiters == 0 && !e->finish)
 		lf_debug("cache: %s: cancelled: nobody waits for it any more",
 			 e->path);
-	} else if (e->waiters == 0) {
+	else if (e->waiters == 0)
 		lf_debug("cache: %s: nobody waits for it any more; finishing "
 			 "it for the cache (finish_fetches)",
 			 e->path);
-	}
 	return rc;
 }
 

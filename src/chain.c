@@ -752,18 +752,12 @@ static int refresh_start(struct chain *ch, int64_t now)
  */
 static int refresh_wait(struct chain *ch, const struct waiter *w)
 {
-	unsigned long seen = ch->ended;
-	int rc = 0;
+	int rc = wait_fetch(&ch->changed, &ch->lock, w, &ch->ended,
+			    &ch->waiters, &ch->cancel, ch->cfg.finish_fetches);
 
-	__atomic_store_n(&ch->waiters, ch->waiters + 1, __ATOMIC_RELAXED);
-	while (ch->ended == seen && rc == 0)
-		rc = wait_slice(&ch->changed, &ch->lock, w);
-	__atomic_store_n(&ch->waiters, ch->waiters - 1, __ATOMIC_RELAXED);
 	if (rc == 0)
 		return ch->last_rc;
-	if (ch->waiters == 0 && !ch->cfg.finish_fetches)
-		__atomic_store_n(&ch->cancel, 1, __ATOMIC_RELEASE);
-	else if (ch->waiters == 0)
+	if (ch->waiters == 0 && ch->cfg.finish_fetches)
 		lf_debug("%s: nobody waits for the refresh any more; finishing "
 			 "it (finish_fetches)",
 			 ch->label);

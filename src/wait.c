@@ -39,6 +39,22 @@ int wait_slice(pthread_cond_t *c, pthread_mutex_t *lock, const struct waiter *w)
 	return 0;
 }
 
+int wait_fetch(pthread_cond_t *c, pthread_mutex_t *lock, const struct waiter *w,
+	       const unsigned long *ended, unsigned *waiters, int *cancel,
+	       int finish)
+{
+	unsigned long seen = *ended;
+	int rc = 0;
+
+	__atomic_store_n(waiters, *waiters + 1, __ATOMIC_RELAXED);
+	while (*ended == seen && rc == 0)
+		rc = wait_slice(c, lock, w);
+	__atomic_store_n(waiters, *waiters - 1, __ATOMIC_RELAXED);
+	if (rc && *waiters == 0 && !finish)
+		__atomic_store_n(cancel, 1, __ATOMIC_RELEASE);
+	return rc;
+}
+
 int wait_spawn(void *(*fn)(void *), void *arg, const char *what)
 {
 	pthread_attr_t attr;

@@ -39,6 +39,18 @@ int wait_slice(pthread_cond_t *c, pthread_mutex_t *lock,
 	       const struct waiter *w);
 
 /*
+ * Waits, with lock held, for a fetch another thread runs: until *ended
+ * moves past the value it had at the call (returns 0), or until w gives up
+ * (returns -EINTR). The caller is counted in *waiters meanwhile (stored
+ * atomically, for status); the last one to give up raises *cancel
+ * (atomically) unless finish is set. c must be signalled when *ended
+ * moves.
+ */
+int wait_fetch(pthread_cond_t *c, pthread_mutex_t *lock, const struct waiter *w,
+	       const unsigned long *ended, unsigned *waiters, int *cancel,
+	       int finish);
+
+/*
  * Starts fn(arg) on a detached thread of its own. Returns 0 or -errno
  * (logged, naming what).
  */

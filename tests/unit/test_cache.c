@@ -255,6 +255,18 @@ static void reader_start(struct reader *r, struct centry *e)
 	CHECK(pthread_create(&r->th, NULL, read_entry, r) == 0);
 }
 
+/* Sets up a gated entry named name, finishing fetches nobody waits for. */
+static void finishing_entry(struct cache *c, struct centry *e, struct gated *g,
+			    const char *name)
+{
+	memset(g, 0, sizeof(*g));
+	g->e = e;
+	g->heed = 1;
+	cache_finish_fetches(c, 1);
+	CHECK(centry_init(e, c, "intr", name, 3600, NULL, make_gated, g) == 0);
+	cache_finish_fetches(c, 0);
+}
+
 /* Waits (a bounded while) until the entry counts n waiters. */
 static int waiters_become(struct centry *e, unsigned n)
 {
@@ -264,6 +276,18 @@ static int waiters_become(struct centry *e, unsigned n)
 		usleep(1000);
 	}
 	return 0;
+}
+
+/* A lone reader starts a production and gives up; returns its result. */
+static int lone_reader_leaves(struct centry *e)
+{
+	struct reader a;
+
+	reader_start(&a, e);
+	CHECK(waiters_become(e, 1));
+	__atomic_store_n(&a.give_up, 1, __ATOMIC_SEQ_CST);
+	pthread_join(a.th, NULL);
+	return a.rc;
 }
 
 /* Waits until no production runs. */
@@ -322,11 +346,7 @@ static void test_interrupt(struct cache *c)
 	/* A new version, wanted by one reader who gives up: cancelled. */
 	__atomic_store_n(&g.open, 0, __ATOMIC_SEQ_CST);
 	centry_want(&e, 2);
-	reader_start(&a, &e);
-	CHECK(waiters_become(&e, 1));
-	__atomic_store_n(&a.give_up, 1, __ATOMIC_SEQ_CST);
-	pthread_join(a.th, NULL);
-	CHECK(a.rc == -EINTR);
+	CHECK(lone_reader_leaves(&e) == -EINTR);
 	CHECK(becomes_idle(&e));
 	CHECK(g.runs == 2 && g.cancelled == 1 && e.last_rc == -ECANCELED);
 	/* Nothing partial published: the file is the one made before. */
@@ -344,18 +364,15 @@ static void test_interrupt(struct cache *c)
 static void test_late_reader(struct cache *c)
 {
 	struct gated g = {0};
-	struct reader a, b;
+	struct reader b;
 	struct centry e;
 
 	g.e = &e;
 	g.heed = 0; /* sees the cancel late: when told */
 	CHECK(centry_init(&e, c, "intr", "late", 3600, NULL, make_gated, &g) ==
 	      0);
-	reader_start(&a, &e);
-	CHECK(waiters_become(&e, 1));
-	__atomic_store_n(&a.give_up, 1, __ATOMIC_SEQ_CST);
-	pthread_join(a.th, NULL);
-	CHECK(a.rc == -EINTR && __atomic_load_n(&e.cancel, __ATOMIC_SEQ_CST));
+	CHECK(lone_reader_leaves(&e) == -EINTR);
+	CHECK(__atomic_load_n(&e.cancel, __ATOMIC_SEQ_CST));
 	CHECK(!centry_idle(&e));
 	reader_start(&b, &e);
 	CHECK(waiters_become(&e, 1));
@@ -374,23 +391,14 @@ static void test_late_reader(struct cache *c)
  * published; the next reader is served from it. */
 static void test_finish(struct cache *c)
 {
-	struct gated g = {0};
-	struct reader a;
+	struct gated g;
 	struct centry e;
 	struct stat st;
 	unsigned gen;
 
-	g.e = &e;
-	g.heed = 1;
-	cache_finish_fetches(c, 1);
-	CHECK(centry_init(&e, c, "intr", "finish", 3600, NULL, make_gated,
-			  &g) == 0);
-	cache_finish_fetches(c, 0);
-	reader_start(&a, &e);
-	CHECK(waiters_become(&e, 1));
-	__atomic_store_n(&a.give_up, 1, __ATOMIC_SEQ_CST);
-	pthread_join(a.th, NULL);
-	CHECK(a.rc == -EINTR && !__atomic_load_n(&e.cancel, __ATOMIC_SEQ_CST));
+	finishing_entry(c, &e, &g, "finish");
+	CHECK(lone_reader_leaves(&e) == -EINTR);
+	CHECK(!__atomic_load_n(&e.cancel, __ATOMIC_SEQ_CST));
 	__atomic_store_n(&g.open, 1, __ATOMIC_SEQ_CST);
 	CHECK(becomes_idle(&e));
 	CHECK(e.ready && e.last_rc == 0 && g.cancelled == 0);
@@ -402,20 +410,11 @@ static void test_finish(struct cache *c)
 /* Destroying an entry whose production runs cancels it and waits. */
 static void test_destroy_running(struct cache *c)
 {
-	struct gated g = {0};
-	struct reader a;
+	struct gated g;
 	struct centry e;
 
-	g.e = &e;
-	g.heed = 1;
-	cache_finish_fetches(c, 1);
-	CHECK(centry_init(&e, c, "intr", "destroy", 3600, NULL, make_gated,
-			  &g) == 0);
-	cache_finish_fetches(c, 0);
-	reader_start(&a, &e);
-	CHECK(waiters_become(&e, 1));
-	__atomic_store_n(&a.give_up, 1, __ATOMIC_SEQ_CST);
-	pthread_join(a.th, NULL);
+	finishing_entry(c, &e, &g, "destroy");
+	CHECK(lone_reader_leaves(&e) == -EINTR);
 	CHECK(!centry_idle(&e));
 	centry_destroy(&e); /* returns once the production ended */
 	CHECK(g.cancelled == 1);
