@@ -48,7 +48,7 @@ secs() { awk -v ns="$1" 'BEGIN { printf "%.3f", ns / 1e9 }'; }
 
 # The server logs one line per request ("GET /path STATUS").
 "$EXAMPLE_SERVER" --port 0 --port-file "$T/port" --error-rate 0 --seed 1 \
-	--latency-ms "$LATENCY" --scale "$SCALE" 2>"$T/server.log" &
+	--latency-ms "$LATENCY" --scale "$SCALE" >/dev/null 2>"$T/server.log" &
 SPID=$!
 for _ in $(seq 600); do
 	[ -s "$T/port" ] && break
