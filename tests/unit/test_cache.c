@@ -6,11 +6,11 @@
  * for another version is stale, but never replaced while open), what the
  * producer says of a file kept with that very file, removal, and the
  * eviction of on-demand entries by age and by count. Waiters that give up
- * (an interrupt, simulated through the waiter's callback): one leaves
- * without harming the others; the last one cancels the production, which
- * publishes nothing, and the next caller starts afresh; finish_fetches
- * finishes it instead; one that comes while a cancelled production ends
- * gets a fresh one.
+ * (an interrupt, simulated through the waiter's callback), in a stat or
+ * an open: one leaves without harming the others; the last one cancels
+ * the production, which publishes nothing, and the next caller starts
+ * afresh; finish_fetches finishes it instead; one that comes while a
+ * cancelled production ends gets a fresh one.
  */
 #include "cache.h"
 
@@ -227,6 +227,7 @@ static int make_gated(void *arg, FILE *out, int64_t version, char **meta)
 /* A reader whose waiter gives up once its flag is raised. */
 struct reader {
 	struct centry *e;
+	int open;    /* opens it (centry_open) rather than stats it */
 	int give_up; /* atomic */
 	int rc;
 	pthread_t th;
@@ -243,8 +244,17 @@ static void *read_entry(void *arg)
 	struct waiter w = {gave_up, &r->give_up};
 	struct stat st;
 	unsigned gen;
+	int fd, keep;
 
-	r->rc = centry_ensure(r->e, &w, &st, &gen);
+	if (!r->open) {
+		r->rc = centry_ensure(r->e, &w, &st, &gen);
+		return NULL;
+	}
+	r->rc = centry_open(r->e, &w, &fd, &keep);
+	if (r->rc == 0) {
+		close(fd);
+		centry_close(r->e);
+	}
 	return NULL;
 }
 
@@ -356,6 +366,22 @@ static void test_interrupt(struct cache *c)
 	__atomic_store_n(&g.open, 1, __ATOMIC_SEQ_CST);
 	CHECK(centry_ensure(&e, NULL, &st, &gen) == 0);
 	CHECK(g.runs == 3 && e.version == 2);
+	centry_destroy(&e);
+
+	/* An open that waits for the first production gives up the same way. */
+	g.runs = g.cancelled = 0;
+	__atomic_store_n(&g.open, 0, __ATOMIC_SEQ_CST);
+	CHECK(centry_init(&e, c, "intr", "opened", 3600, NULL, make_gated,
+			  &g) == 0);
+	memset(&a, 0, sizeof(a));
+	a.e = &e;
+	a.open = 1;
+	CHECK(pthread_create(&a.th, NULL, read_entry, &a) == 0);
+	CHECK(waiters_become(&e, 1));
+	__atomic_store_n(&a.give_up, 1, __ATOMIC_SEQ_CST);
+	pthread_join(a.th, NULL);
+	CHECK(a.rc == -EINTR && becomes_idle(&e));
+	CHECK(g.cancelled == 1 && !e.ready && e.opened == 0);
 	centry_destroy(&e);
 }
 
