@@ -96,6 +96,13 @@ static void evict(struct adhoc_table *t, struct adhoc *a)
 	entry_free(a);
 }
 
+/* Whether a may go: nobody uses it, and no fetch of it runs (one every
+ * reader left may still be finishing or cancelling). */
+static int evictable(struct adhoc *a)
+{
+	return !a->refs && centry_idle(&a->entry);
+}
+
 /*
  * Evicts the unreferenced entries unused for the ttl (walking from the
  * least recently used, so it stops at the first one used since), then the
@@ -107,12 +114,12 @@ static void evict_some(struct adhoc_table *t, int64_t now_us)
 
 	for (; a && now_us - a->used_us >= t->ttl * US_PER_SEC; a = newer) {
 		newer = a->newer;
-		if (!a->refs)
+		if (evictable(a))
 			evict(t, a);
 	}
 	for (a = t->oldest; a && t->count > t->max; a = newer) {
 		newer = a->newer;
-		if (!a->refs)
+		if (evictable(a))
 			evict(t, a);
 	}
 }

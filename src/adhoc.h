@@ -5,10 +5,11 @@
  * Each one is a cache entry (struct centry) under the chain's _adhoc/
  * directory, found by its token through a hash table and kept in a list of
  * least recent use. An entry is referenced while a lookup or an open
- * handle uses it; an unreferenced entry is evicted (its file removed) once
- * it was not used for the table's ttl, and the least recently used go
- * first when there are more than its maximum. So memory, disk and the cost
- * of a lookup stay bounded whatever tokens tools ask for.
+ * handle uses it; an unreferenced entry with no fetch running is evicted
+ * (its file removed) once it was not used for the table's ttl, and the
+ * least recently used go first when there are more than its maximum. So
+ * memory, disk and the cost of a lookup stay bounded whatever tokens tools
+ * ask for.
  *
  * It knows nothing of HTTP or FUSE: the owner passes the produce function.
  * Not thread-safe on its own: the owner serializes every call on a table

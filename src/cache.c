@@ -21,6 +21,7 @@
 
 struct cache {
 	char *root;
+	int finish; /* cache_finish_fetches() */
 };
 
 /* mkdir -p with mode 0700 for every component it creates. */
@@ -114,6 +115,11 @@ const char *cache_root(const struct cache *c)
 	return c->root;
 }
 
+void cache_finish_fetches(struct cache *c, int on)
+{
+	c->finish = on;
+}
+
 void cache_source_key(const char *url, const char *user, char *out, size_t len)
 {
 	const char *host = strstr(url, "://");
@@ -155,7 +161,8 @@ int centry_init(struct centry *e, struct cache *c, const char *object,
 		return -ENOMEM;
 	}
 	pthread_mutex_init(&e->lock, NULL);
-	pthread_cond_init(&e->changed, NULL);
+	wait_cond_init(&e->changed);
+	e->finish = c->finish;
 	e->ttl = ttl;
 	e->dep = dep;
 	e->produce = produce;
@@ -163,10 +170,22 @@ int centry_init(struct centry *e, struct cache *c, const char *object,
 	return 0;
 }
 
+/* Cancels the production running, if one is, and waits for it to end. */
+static void centry_stop(struct centry *e)
+{
+	pthread_mutex_lock(&e->lock);
+	if (e->busy)
+		__atomic_store_n(&e->cancel, 1, __ATOMIC_RELEASE);
+	while (e->busy)
+		pthread_cond_wait(&e->changed, &e->lock);
+	pthread_mutex_unlock(&e->lock);
+}
+
 void centry_destroy(struct centry *e)
 {
 	if (!e->path)
 		return;
+	centry_stop(e);
 	pthread_mutex_destroy(&e->lock);
 	pthread_cond_destroy(&e->changed);
 	free(e->path);
@@ -175,9 +194,22 @@ void centry_destroy(struct centry *e)
 	e->meta = NULL;
 }
 
+int centry_idle(struct centry *e)
+{
+	int idle;
+
+	pthread_mutex_lock(&e->lock);
+	idle = !e->busy;
+	pthread_mutex_unlock(&e->lock);
+	return idle;
+}
+
 void centry_remove(struct centry *e)
 {
-	if (e->path && unlink(e->path) && errno != ENOENT)
+	if (!e->path)
+		return;
+	centry_stop(e); /* it would publish after the unlink */
+	if (unlink(e->path) && errno != ENOENT)
 		lf_warn("cannot remove %s: %s", e->path, strerror(errno));
 	centry_destroy(e);
 }
@@ -223,7 +255,8 @@ static int produce_file(struct centry *e, int64_t version, char **meta)
 		rc = -errno;
 	if (rc == 0)
 		return 0;
-	if (rc != -EIO)
+	/* A failed read logged why; a cancelled one is no failure. */
+	if (rc != -EIO && rc != -ECANCELED)
 		lf_err("cannot write %s: %s", e->path, strerror(-rc));
 fail:
 	unlink(tmp);
@@ -261,43 +294,24 @@ static void centry_adopt(struct centry *e)
 	e->gen++;
 }
 
-/*
- * Brings the entry up to date and returns with its lock held (also on
- * error). stat_mode: a getattr, which may replace a stale file; otherwise
- * an open, which only makes a missing one.
- */
-static int ensure_locked(struct centry *e, int stat_mode)
-{
-	unsigned dep_gen = 0;
-	unsigned long seen;
-	int64_t version;
-	char *meta = NULL;
-	struct stat st;
-	int rc;
+/* ------------------------------------------------------ productions --- */
 
-	if (e->dep) {
-		rc = centry_ensure(e->dep, &st, &dep_gen);
-		if (rc) {
-			pthread_mutex_lock(&e->lock);
-			return rc;
-		}
-	}
-	pthread_mutex_lock(&e->lock);
-	centry_adopt(e);
-	seen = e->done;
-	while (e->busy)
-		pthread_cond_wait(&e->changed, &e->lock);
-	if (e->done != seen && e->last_rc)
-		return e->last_rc; /* the producer we waited on failed */
-	if (centry_fresh(e, dep_gen, stat_mode)) {
-		e->hits++;
-		return 0;
-	}
-	e->misses++;
-	e->busy = 1;
-	version = e->want;
-	pthread_mutex_unlock(&e->lock);
-	rc = produce_file(e, version, &meta);
+/* One production: what it makes, for the thread that makes it. */
+struct production {
+	struct centry *e;
+	int64_t version;
+	unsigned dep_gen;
+};
+
+/* A production's thread: makes the file with no lock held, publishes it,
+ * and wakes the waiters. The entry outlives it (centry_destroy waits). */
+static void *production_main(void *arg)
+{
+	struct production *p = arg;
+	struct centry *e = p->e;
+	char *meta = NULL;
+	int rc = produce_file(e, p->version, &meta);
+
 	pthread_mutex_lock(&e->lock);
 	e->busy = 0;
 	e->done++;
@@ -305,24 +319,111 @@ static int ensure_locked(struct centry *e, int stat_mode)
 	if (rc == 0) {
 		e->ready = 1;
 		e->ready_at = isotime_now_us();
-		e->dep_gen = dep_gen;
-		e->version = version;
+		e->dep_gen = p->dep_gen;
+		e->version = p->version;
 		free(e->meta);
 		e->meta = meta;
 		e->gen++;
 	}
 	pthread_cond_broadcast(&e->changed);
+	pthread_mutex_unlock(&e->lock);
+	free(p);
+	return NULL;
+}
+
+/* Starts a production of the version wanted, under lock. */
+static int production_start(struct centry *e, unsigned dep_gen)
+{
+	struct production *p = malloc(sizeof(*p));
+	int rc;
+
+	if (!p)
+		return -ENOMEM;
+	p->e = e;
+	p->version = e->want;
+	p->dep_gen = dep_gen;
+	e->busy = 1;
+	__atomic_store_n(&e->cancel, 0, __ATOMIC_RELEASE);
+	rc = wait_spawn(production_main, p, e->path);
+	if (rc) {
+		e->busy = 0;
+		free(p);
+	}
 	return rc;
 }
 
-int centry_ensure_meta(struct centry *e, struct stat *st, unsigned *gen,
-		       char **meta)
+/*
+ * Waits, under lock, for the production running to end and returns its
+ * result; -EINTR when w gave up first. The last waiter to leave cancels
+ * the production, unless the entry finishes them.
+ */
+static int production_wait(struct centry *e, const struct waiter *w)
+{
+	int rc = wait_fetch(&e->changed, &e->lock, w, &e->done, &e->waiters,
+			    &e->cancel, e->finish);
+
+	if (rc == 0)
+		return e->last_rc;
+	if (e->waiters == 0 && !e->finish)
+		lf_debug("cache: %s: cancelled: nobody waits for it any more",
+			 e->path);
+	else if (e->waiters == 0)
+		lf_debug("cache: %s: nobody waits for it any more; finishing "
+			 "it for the cache (finish_fetches)",
+			 e->path);
+	return rc;
+}
+
+/*
+ * Brings the entry up to date and returns with its lock held (also on
+ * error). stat_mode: a getattr, which may replace a stale file; otherwise
+ * an open, which only makes a missing one. A production cancelled before
+ * this caller came is no answer: it looks again, starting a fresh one.
+ */
+static int ensure_locked(struct centry *e, int stat_mode,
+			 const struct waiter *w)
+{
+	unsigned dep_gen = 0;
+	struct stat st;
+	int mine = 0, rc;
+
+	if (e->dep) {
+		rc = centry_ensure(e->dep, w, &st, &dep_gen);
+		if (rc) {
+			pthread_mutex_lock(&e->lock);
+			return rc;
+		}
+	}
+	pthread_mutex_lock(&e->lock);
+	centry_adopt(e);
+	for (;;) {
+		if (e->busy) {
+			rc = production_wait(e, w);
+			if (rc == -ECANCELED && !mine)
+				continue;
+			if (rc || mine)
+				return rc == -ECANCELED ? -EIO : rc;
+		}
+		if (centry_fresh(e, dep_gen, stat_mode)) {
+			e->hits++;
+			return 0;
+		}
+		rc = production_start(e, dep_gen);
+		if (rc)
+			return rc;
+		e->misses++;
+		mine = 1;
+	}
+}
+
+int centry_ensure_meta(struct centry *e, const struct waiter *w,
+		       struct stat *st, unsigned *gen, char **meta)
 {
 	int rc;
 
 	if (meta)
 		*meta = NULL;
-	rc = ensure_locked(e, 1);
+	rc = ensure_locked(e, 1, w);
 	if (rc == 0)
 		rc = stat(e->path, st) ? -errno : 0;
 	if (rc == 0)
@@ -333,14 +434,16 @@ int centry_ensure_meta(struct centry *e, struct stat *st, unsigned *gen,
 	return rc;
 }
 
-int centry_ensure(struct centry *e, struct stat *st, unsigned *gen)
+int centry_ensure(struct centry *e, const struct waiter *w, struct stat *st,
+		  unsigned *gen)
 {
-	return centry_ensure_meta(e, st, gen, NULL);
+	return centry_ensure_meta(e, w, st, gen, NULL);
 }
 
-int centry_open(struct centry *e, int *fd, int *keep_cache)
+int centry_open(struct centry *e, const struct waiter *w, int *fd,
+		int *keep_cache)
 {
-	int rc = ensure_locked(e, 0);
+	int rc = ensure_locked(e, 0, w);
 
 	if (rc == 0) {
 		*fd = open(e->path, O_RDONLY | O_CLOEXEC);

@@ -17,6 +17,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "common/isotime.h"
@@ -25,6 +26,7 @@
 #include "token.h"
 
 #define US_PER_SEC 1000000LL
+#define US_PER_MS  1000LL
 
 static char *path_join(const char *dir, const char *name, const char *suffix)
 {
@@ -112,6 +114,27 @@ static long count_lines(const char *path)
 	return n;
 }
 
+/* The time a file was last modified, microseconds; 0 if it has none. */
+static int64_t mtime_us(const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st))
+		return 0;
+	return (int64_t)st.st_mtim.tv_sec * US_PER_SEC +
+	       st.st_mtim.tv_nsec / 1000;
+}
+
+/* Lists the batch of token at path; the chain's time is its newest. */
+static int listed(struct chain *ch, const char *token, const char *path)
+{
+	int64_t t = mtime_us(path);
+
+	if (t > ch->batch_us)
+		ch->batch_us = t;
+	return add_token(ch, token);
+}
+
 /* Whether name is a batch file's: "<token>.jsonl"; its token in token. */
 static int batch_name(const char *name, char token[TOKEN_SIZE])
 {
@@ -154,7 +177,7 @@ static int load_batch(struct chain *ch, const char *name, long *gone)
 	else if (epoch != ch->st.epoch)
 		*gone += unlink(path) == 0;
 	else if (access(end, F_OK) == 0)
-		rc = add_token(ch, token);
+		rc = listed(ch, token, path);
 	else
 		lf_warn("%s has no step record; not listing it", path);
 	free(path);
@@ -247,6 +270,7 @@ static int follow_step(struct chain *ch, int count)
 	}
 	free(ch->st.head);
 	ch->st.head = step.end;
+	ch->st.moved_us = isotime_now_us();
 	return 1;
 }
 
@@ -303,6 +327,7 @@ static int new_epoch(struct chain *ch)
 	ch->st.epoch++;
 	free(ch->st.head);
 	ch->st.head = NULL;
+	ch->st.moved_us = isotime_now_us();
 	ch->st.published = 0;
 	ch->st.cap_us = 0;
 	lf_info("%s: full refresh: epoch %u starts from the beginning; the "
@@ -317,6 +342,7 @@ static int first_state(struct chain *ch, int adopted)
 {
 	memset(&ch->st, 0, sizeof(ch->st));
 	ch->st.epoch = 1;
+	ch->st.moved_us = isotime_now_us();
 	if (ch->cfg.full_refresh)
 		lf_info("%s: full refresh: the chain is new, it starts at "
 			"epoch 1",
@@ -431,7 +457,11 @@ int chain_open(struct chain *ch, struct cache *cache,
 	memset(ch, 0, sizeof(*ch));
 	ch->cfg = *cfg;
 	pthread_mutex_init(&ch->lock, NULL);
-	pthread_cond_init(&ch->changed, NULL);
+	wait_cond_init(&ch->changed);
+	/* The refresh's read stops when cancel is raised; status shows who
+	 * waits for it. */
+	ch->progress.cancel = &ch->cancel;
+	ch->progress.waiters = &ch->waiters;
 	ch->cfg.object = strdup(cfg->object);
 	if (!ch->cfg.object ||
 	    asprintf(&ch->label, "%s/%s", cfg->object, kind) < 0 ||
@@ -453,6 +483,12 @@ void chain_close(struct chain *ch)
 {
 	if (!ch->cfg.object)
 		return; /* never opened */
+	pthread_mutex_lock(&ch->lock);
+	if (ch->busy)
+		__atomic_store_n(&ch->cancel, 1, __ATOMIC_RELEASE);
+	while (ch->busy)
+		pthread_cond_wait(&ch->changed, &ch->lock);
+	pthread_mutex_unlock(&ch->lock);
 	if (ch->adhoc.rel)
 		adhoc_table_free(&ch->adhoc);
 	for (size_t i = 0; i < ch->ntokens; i++)
@@ -506,14 +542,41 @@ static int read_one(struct chain *ch, const char *head, int64_t init,
 	return rc;
 }
 
+/*
+ * The time of the batch published next: now, to the millisecond (what
+ * Hadoop's file listings keep), but always a millisecond past the last
+ * batch's, so that times ascend in stream order even when two batches are
+ * published within one tick. Only the refresher asks.
+ */
+static int64_t next_batch_time(const struct chain *ch)
+{
+	int64_t now = isotime_now_us() / US_PER_MS * US_PER_MS;
+	int64_t after = (ch->batch_us / US_PER_MS + 1) * US_PER_MS;
+
+	return now > after ? now : after;
+}
+
+/* Gives the file at path the modification time us. */
+static int set_mtime(const char *path, int64_t us)
+{
+	struct timespec t[2];
+
+	t[0].tv_sec = t[1].tv_sec = (time_t)(us / US_PER_SEC);
+	t[0].tv_nsec = t[1].tv_nsec = (long)(us % US_PER_SEC) * 1000;
+	return utimensat(AT_FDCWD, path, t, 0) ? -errno : 0;
+}
+
 /* Records the step read from token, then publishes its batch (if it read
- * records): a crash in between leaves a record the repair skips. */
+ * records) with the time at: a crash in between leaves a record the
+ * repair skips. */
 static int record_step(struct chain *ch, const char *token, const char *tmp,
-		       const char *end, unsigned long records)
+		       const char *end, unsigned long records, int64_t at)
 {
 	char *final = path_join(ch->dir, token, ".jsonl");
 	int rc = final ? 0 : -ENOMEM;
 
+	if (rc == 0 && tmp[0])
+		rc = set_mtime(tmp, at);
 	if (rc == 0)
 		rc = chainstate_save_step(ch->dir, token, end, (long)records);
 	if (rc == 0 && tmp[0] && rename(tmp, final))
@@ -528,19 +591,23 @@ static int record_step(struct chain *ch, const char *token, const char *tmp,
 	return rc;
 }
 
-/* Moves the head to end (taking it) and saves the state. Only the
- * refresher writes the head; readers take the lock. */
+/* Moves the head to end (taking it) and saves the state; a batch of
+ * records published at time at is listed. Only the refresher writes the
+ * head; readers take the lock. */
 static int advance(struct chain *ch, char *end, const char *token,
-		   unsigned long records)
+		   unsigned long records, int64_t at)
 {
 	char moved[TOKEN_SIZE];
 	int rc = 0;
 
 	pthread_mutex_lock(&ch->lock);
-	if (records)
+	if (records) {
 		rc = add_token(ch, token);
+		ch->batch_us = at;
+	}
 	free(ch->st.head);
 	ch->st.head = end;
+	ch->st.moved_us = isotime_now_us();
 	ch->st.published += (long)records;
 	if (rc == 0)
 		rc = save_state(ch);
@@ -564,6 +631,7 @@ static int step(struct chain *ch, int64_t init, int *done)
 	char tmp[PATH_MAX], token[TOKEN_SIZE], end_token[TOKEN_SIZE];
 	char *end = NULL;
 	unsigned long records = 0;
+	int64_t at = 0;
 	int rc;
 
 	*done = budget_spent(ch);
@@ -588,7 +656,8 @@ static int step(struct chain *ch, int64_t init, int *done)
 	if (rc == 0) {
 		lf_debug("%s: step %s: %lu records, ends at %s", ch->label,
 			 token, records, end_token);
-		rc = record_step(ch, token, tmp, end, records);
+		at = next_batch_time(ch);
+		rc = record_step(ch, token, tmp, end, records, at);
 	}
 	if (rc) {
 		if (tmp[0])
@@ -596,52 +665,136 @@ static int step(struct chain *ch, int64_t init, int *done)
 		free(end);
 		return rc;
 	}
-	return advance(ch, end, token, records);
+	return advance(ch, end, token, records, at);
 }
 
-int chain_refresh(struct chain *ch)
+/* Whether the refresh running was asked to stop. */
+static int refresh_cancelled(struct chain *ch)
 {
-	int64_t now = isotime_now_us();
-	char cap[ISOTIME_SIZE];
+	return __atomic_load_n(&ch->cancel, __ATOMIC_ACQUIRE);
+}
+
+/* One refresh: its chain and its cap, for the thread that runs it. */
+struct refresh_job {
+	struct chain *ch;
+	int64_t cap;
+};
+
+/*
+ * A refresh's thread: one connector run from the head, capped at its
+ * start, step by step (the head moves with each step), until the offset
+ * stops moving or the refresh is cancelled before a step.
+ */
+static void *refresh_main(void *arg)
+{
+	struct refresh_job *job = arg;
+	struct chain *ch = job->ch;
+	int64_t cap = job->cap;
 	struct activity act;
 	int rc = 0, done = 0;
 
-	pthread_mutex_lock(&ch->lock);
-	ch->listings++;
-	while (ch->busy)
-		pthread_cond_wait(&ch->changed, &ch->lock);
-	if (ch->refreshed_at &&
-	    now - ch->refreshed_at < (int64_t)ch->cfg.refresh * US_PER_SEC) {
-		pthread_mutex_unlock(&ch->lock);
-		lf_debug("%s: refresh skipped: the last one ran %lld ms ago",
-			 ch->label, (long long)(now - ch->refreshed_at) / 1000);
-		return 0;
-	}
-	ch->busy = 1;
-	ch->refreshes++;
-	ch->progress.pages = 0;
-	ch->progress.records = 0;
-	ch->st.cap_us = now; /* on-demand reads are capped here from now on */
-	pthread_mutex_unlock(&ch->lock);
-
-	isotime_format(now, cap);
-	lf_debug("%s: refresh runs, capped at %s", ch->label, cap);
+	free(job);
 	if (ch->cfg.status)
 		status_begin(ch->cfg.status, &act, ch->cfg.object,
 			     ch->cfg.deletes ? "deletes" : "changes",
 			     &ch->progress);
 	while (rc == 0 && !done)
-		rc = step(ch, now, &done);
+		rc = refresh_cancelled(ch) ? -ECANCELED : step(ch, cap, &done);
 	if (ch->cfg.status)
 		status_end(ch->cfg.status, &act);
+	if (rc == -ECANCELED)
+		lf_debug("%s: refresh cancelled: nobody waits for it any "
+			 "more; the batches it published stay",
+			 ch->label);
 
 	pthread_mutex_lock(&ch->lock);
 	ch->busy = 0;
+	ch->ended++;
+	ch->last_rc = rc;
 	if (save_state(ch) == 0 && rc == 0)
-		ch->refreshed_at = now;
+		ch->refreshed_at = cap;
 	pthread_cond_broadcast(&ch->changed);
 	pthread_mutex_unlock(&ch->lock);
+	return NULL;
+}
+
+/* Starts a refresh capped at now, under lock. */
+static int refresh_start(struct chain *ch, int64_t now)
+{
+	struct refresh_job *job = malloc(sizeof(*job));
+	char cap[ISOTIME_SIZE];
+	int rc;
+
+	if (!job)
+		return -ENOMEM;
+	job->ch = ch;
+	job->cap = now;
+	ch->busy = 1;
+	__atomic_store_n(&ch->cancel, 0, __ATOMIC_RELEASE);
+	ch->refreshes++;
+	__atomic_store_n(&ch->progress.pages, 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&ch->progress.records, 0, __ATOMIC_RELAXED);
+	ch->st.cap_us = now; /* on-demand reads are capped here from now on */
+	isotime_format(now, cap);
+	lf_debug("%s: refresh runs, capped at %s", ch->label, cap);
+	rc = wait_spawn(refresh_main, job, ch->label);
+	if (rc) {
+		ch->busy = 0;
+		free(job);
+	}
 	return rc;
+}
+
+/*
+ * Waits, under lock, for the refresh running to end and returns its
+ * result; -EINTR when w gave up first. The last listing to leave cancels
+ * it, unless the chain finishes refreshes.
+ */
+static int refresh_wait(struct chain *ch, const struct waiter *w)
+{
+	int rc = wait_fetch(&ch->changed, &ch->lock, w, &ch->ended,
+			    &ch->waiters, &ch->cancel, ch->cfg.finish_fetches);
+
+	if (rc == 0)
+		return ch->last_rc;
+	if (ch->waiters == 0 && ch->cfg.finish_fetches)
+		lf_debug("%s: nobody waits for the refresh any more; finishing "
+			 "it (finish_fetches)",
+			 ch->label);
+	return rc;
+}
+
+int chain_refresh(struct chain *ch, const struct waiter *w)
+{
+	int64_t now = isotime_now_us();
+	int mine = 0, rc = 0;
+
+	pthread_mutex_lock(&ch->lock);
+	ch->listings++;
+	for (;;) {
+		if (ch->busy) {
+			rc = refresh_wait(ch, w);
+			if (rc == -EINTR || mine)
+				break;
+			continue; /* someone else's: look again */
+		}
+		if (ch->refreshed_at &&
+		    now - ch->refreshed_at <
+			(int64_t)ch->cfg.refresh * US_PER_SEC) {
+			lf_debug(
+			    "%s: refresh skipped: the last one ran %lld ms "
+			    "ago",
+			    ch->label,
+			    (long long)(now - ch->refreshed_at) / 1000);
+			break;
+		}
+		rc = refresh_start(ch, now);
+		if (rc)
+			break;
+		mine = 1;
+	}
+	pthread_mutex_unlock(&ch->lock);
+	return rc == -ECANCELED ? -EIO : rc;
 }
 
 /* ------------------------------------------------------------ reading --- */
@@ -676,6 +829,14 @@ int chain_head_json(struct chain *ch, struct buf *out)
 	rc = offset_line(ch->st.epoch, ch->st.head, out);
 	pthread_mutex_unlock(&ch->lock);
 	return rc;
+}
+
+void chain_times(struct chain *ch, int64_t *head_us, int64_t *batch_us)
+{
+	pthread_mutex_lock(&ch->lock);
+	*head_us = ch->st.moved_us;
+	*batch_us = ch->batch_us;
+	pthread_mutex_unlock(&ch->lock);
 }
 
 void chain_counts(struct chain *ch, unsigned long *listings,
@@ -794,13 +955,15 @@ static int produce_adhoc(void *arg, FILE *out, int64_t cap, char **meta)
 {
 	struct adhoc *a = arg;
 	struct chain *ch = a->owner;
-	struct read_progress progress = {0, 0};
+	struct read_progress progress = {0};
 	char when[ISOTIME_SIZE];
 	struct activity act;
 	struct buf line;
 	char *end = NULL;
 	int rc;
 
+	progress.cancel = &a->entry.cancel;
+	progress.waiters = &a->entry.waiters;
 	if (ch->cfg.status)
 		status_begin(ch->cfg.status, &act, ch->cfg.object, a->token,
 			     &progress);
@@ -839,7 +1002,8 @@ static int empty_stat(const struct chain *ch, const char *token,
 	return rc;
 }
 
-int chain_batch_stat(struct chain *ch, const char *token, struct stat *st)
+int chain_batch_stat(struct chain *ch, const char *token,
+		     const struct waiter *w, struct stat *st)
 {
 	struct found f;
 	unsigned gen;
@@ -850,7 +1014,7 @@ int chain_batch_stat(struct chain *ch, const char *token, struct stat *st)
 	else if (rc == 0 && f.recorded)
 		rc = empty_stat(ch, token, st);
 	else if (rc == 0)
-		rc = centry_ensure(&f.adhoc->entry, st, &gen);
+		rc = centry_ensure(&f.adhoc->entry, w, st, &gen);
 	if (rc == 0 && f.adhoc)
 		lf_debug("%s: on-demand %s served (fetch %u)", ch->label, token,
 			 gen);
@@ -858,7 +1022,8 @@ int chain_batch_stat(struct chain *ch, const char *token, struct stat *st)
 	return rc;
 }
 
-int chain_batch_open(struct chain *ch, const char *token, struct chain_batch *b)
+int chain_batch_open(struct chain *ch, const char *token,
+		     const struct waiter *w, struct chain_batch *b)
 {
 	struct found f;
 	int keep, rc = get_batch(ch, token, &f);
@@ -871,7 +1036,7 @@ int chain_batch_open(struct chain *ch, const char *token, struct chain_batch *b)
 		rc = b->fd < 0 ? -errno : 0;
 	} else if (rc == 0 && !f.recorded) {
 		/* Counted open: never evicted nor fetched again under it. */
-		rc = centry_open(&f.adhoc->entry, &b->fd, &keep);
+		rc = centry_open(&f.adhoc->entry, w, &b->fd, &keep);
 		if (rc == 0) {
 			b->adhoc = f.adhoc;
 			f.adhoc = NULL;
@@ -895,7 +1060,8 @@ void chain_batch_close(struct chain *ch, struct chain_batch *b)
 	b->fd = -1;
 }
 
-int chain_batch_end_json(struct chain *ch, const char *token, struct buf *out)
+int chain_batch_end_json(struct chain *ch, const char *token,
+			 const struct waiter *w, struct buf *out)
 {
 	struct found f;
 	struct stat st;
@@ -906,7 +1072,7 @@ int chain_batch_end_json(struct chain *ch, const char *token, struct buf *out)
 	if (rc == 0 && f.recorded)
 		rc = offset_line(ch->st.epoch, f.step.end, out);
 	else if (rc == 0)
-		rc = centry_ensure_meta(&f.adhoc->entry, &st, &gen, &meta);
+		rc = centry_ensure_meta(&f.adhoc->entry, w, &st, &gen, &meta);
 	if (rc == 0 && !f.recorded)
 		rc = meta ? buf_puts(out, meta) : -EIO;
 	free(meta);

@@ -22,6 +22,11 @@
  * remount and a crash (chainstate.h), and a chain version 1 left under the
  * options' directory is adopted.
  *
+ * A refresh runs on a thread of its own; listings wait for it, and may give
+ * up (struct waiter): when the last one leaves, the refresh stops before
+ * its next page (unless cfg->finish_fetches), keeping every batch it
+ * published, and the next listing starts a new one.
+ *
  * Offsets that are not listed are read on demand (adhoc.h), capped at the
  * cap of the last refresh (persisted; the first on-demand read of a chain
  * never refreshed sets it), so following _next from any token converges.
@@ -52,6 +57,7 @@ struct chain_config {
 	long refresh;		       /* seconds between refreshes */
 	long adhoc_ttl;	       /* seconds an unused on-demand batch stays */
 	int full_refresh;      /* start a new epoch at open */
+	int finish_fetches;    /* finish a refresh nobody waits for */
 	struct status *status; /* where fetches show, or NULL */
 };
 
@@ -62,12 +68,18 @@ struct chain {
 
 	pthread_mutex_t lock;
 	pthread_cond_t changed;
-	int busy;      /* a refresh is running */
-	char **tokens; /* published batches, ascending */
+	int busy;	  /* a refresh is running */
+	int cancel;	  /* the refresh running is to stop (read atomically) */
+	unsigned waiters; /* listings waiting for it (atomic, for status) */
+	unsigned long ended; /* refreshes ended, ok or not */
+	int last_rc;	     /* the result of the last one */
+	char **tokens;	     /* published batches, ascending */
 	size_t ntokens, cap;
 	struct chain_state st; /* saved under lock; the head is written only
 				  by the refresher */
 	int64_t refreshed_at;  /* start of the last refresh here, us; 0: none */
+	int64_t batch_us;      /* the time of the last batch published (its
+				  file's mtime); 0: none */
 	struct adhoc_table adhoc;      /* batches read on demand */
 	struct read_progress progress; /* of the refresh running, for status */
 	unsigned long refreshes;       /* listings that ran the connector */
@@ -87,9 +99,10 @@ void chain_close(struct chain *ch);
 /*
  * Refreshes the chain if the last refresh is older than the refresh
  * interval (waiting for one already running). A failed fetch keeps what
- * was published and is retried at the next listing. Returns 0 or -errno.
+ * was published and is retried at the next listing. Returns 0, -EINTR when
+ * w gave up first, or -errno.
  */
-int chain_refresh(struct chain *ch);
+int chain_refresh(struct chain *ch, const struct waiter *w);
 
 /*
  * Copies the published tokens (a NULL-terminated array the caller frees
@@ -100,6 +113,14 @@ int chain_tokens(struct chain *ch, char ***out);
 /* Appends the head as {"offset": ..., "token": ..., "epoch": N} and a
  * newline. */
 int chain_head_json(struct chain *ch, struct buf *out);
+
+/*
+ * When the head last moved (kept in the state, so it survives a remount)
+ * and the time of the newest batch; 0 where not known. Batch files carry
+ * times that ascend in stream order, a millisecond apart at least, set
+ * when they are published and never changed.
+ */
+void chain_times(struct chain *ch, int64_t *head_us, int64_t *batch_us);
 
 /* The listings served and those that ran the connector. */
 void chain_counts(struct chain *ch, unsigned long *listings,
@@ -116,19 +137,21 @@ struct chain_batch {
  * Stats the batch named token: a published file, a recorded step that read
  * nothing (size 0), or one read on demand (fetched first when needed).
  * Returns 0, -ENOENT for a name that is not a token of the chain's epoch,
- * or -errno.
+ * -EINTR when w gave up waiting for a fetch, or -errno.
  */
-int chain_batch_stat(struct chain *ch, const char *token, struct stat *st);
+int chain_batch_stat(struct chain *ch, const char *token,
+		     const struct waiter *w, struct stat *st);
 /* Opens it for reading: the bytes stay what the handle first saw. */
 int chain_batch_open(struct chain *ch, const char *token,
-		     struct chain_batch *b);
+		     const struct waiter *w, struct chain_batch *b);
 void chain_batch_close(struct chain *ch, struct chain_batch *b);
 
 /*
  * Appends where the batch named token ended, in the shape of the head: from
  * the step's record, or from the very fetch its on-demand file holds.
- * Returns 0, -ENOENT or -errno.
+ * Returns 0, -ENOENT, -EINTR (w gave up) or -errno.
  */
-int chain_batch_end_json(struct chain *ch, const char *token, struct buf *out);
+int chain_batch_end_json(struct chain *ch, const char *token,
+			 const struct waiter *w, struct buf *out);
 
 #endif

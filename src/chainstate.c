@@ -77,6 +77,17 @@ static int load_json(const char *path, struct json_object **obj)
 	return rc;
 }
 
+/* A time as the state keeps it: an API timestamp, or null for none. */
+static struct json_object *time_json(int64_t us)
+{
+	char text[ISOTIME_SIZE];
+
+	if (!us)
+		return NULL;
+	isotime_format(us, text);
+	return json_object_new_string(text);
+}
+
 /* Saves obj (borrowed) as the JSON file at path. */
 static int save_json(const char *path, struct json_object *obj)
 {
@@ -128,18 +139,21 @@ static char *state_path(const char *dir)
 	return asprintf(&p, "%s/" CHAINSTATE_FILE, dir) < 0 ? NULL : p;
 }
 
-/* The cap: an API timestamp, or null for a chain never refreshed. */
-static int get_cap(struct json_object *root, int64_t *cap_us)
+/* A time member (the cap): an API timestamp, or null for none. A state
+ * that has no such member is damaged unless it is optional (one that
+ * earlier versions did not write). */
+static int get_time(struct json_object *root, const char *key, int optional,
+		    int64_t *us)
 {
 	struct json_object *v;
 
-	*cap_us = 0;
-	if (!json_object_object_get_ex(root, "cap", &v))
-		return -EINVAL;
+	*us = 0;
+	if (!json_object_object_get_ex(root, key, &v))
+		return optional ? 0 : -EINVAL;
 	if (!v)
 		return 0;
 	if (!json_object_is_type(v, json_type_string) ||
-	    isotime_parse(json_object_get_string(v), cap_us))
+	    isotime_parse(json_object_get_string(v), us))
 		return -EINVAL;
 	return 0;
 }
@@ -155,7 +169,8 @@ static int state_from_json(struct json_object *root, struct chain_state *st)
 	    get_count(root, "epoch", &epoch) || epoch < 1 ||
 	    epoch > (long)TOKEN_EPOCH_MAX ||
 	    get_count(root, "published", &st->published) ||
-	    get_cap(root, &st->cap_us) ||
+	    get_time(root, "cap", 0, &st->cap_us) ||
+	    get_time(root, "head_moved_at", 1, &st->moved_us) ||
 	    !json_object_object_get_ex(root, "head", &v) ||
 	    offset_from_json(v, &st->head))
 		return -EINVAL;
@@ -187,19 +202,17 @@ int chainstate_load(const char *dir, struct chain_state *st)
 int chainstate_save(const char *dir, const struct chain_state *st)
 {
 	struct json_object *root = json_object_new_object();
-	char cap[ISOTIME_SIZE], *path = state_path(dir);
+	char *path = state_path(dir);
 	int rc;
 
-	if (st->cap_us)
-		isotime_format(st->cap_us, cap);
 	json_object_object_add(root, "format",
 			       json_object_new_int(CHAINSTATE_FORMAT));
 	json_object_object_add(root, "epoch", json_object_new_int64(st->epoch));
 	json_object_object_add(root, "head", offset_object(st->head));
 	json_object_object_add(root, "published",
 			       json_object_new_int64(st->published));
-	json_object_object_add(root, "cap",
-			       st->cap_us ? json_object_new_string(cap) : NULL);
+	json_object_object_add(root, "cap", time_json(st->cap_us));
+	json_object_object_add(root, "head_moved_at", time_json(st->moved_us));
 	json_object_object_add(root, "options", json_object_get(st->options));
 	rc = path ? save_json(path, root) : -ENOMEM;
 	json_object_put(root);

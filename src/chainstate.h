@@ -4,7 +4,8 @@
  * directory:
  *   _chain.json    the state: format, epoch, head, records published in
  *                  the epoch (the num_rows budget), the cap of the last
- *                  refresh, and the options in effect then
+ *                  refresh, the options in effect then, and when the
+ *                  head last moved
  *   _end/<token>   the record of one step: where the read from <token>
  *                  ended and how many records it published (0: none, so
  *                  no batch file)
@@ -30,6 +31,7 @@ struct chain_state {
 	char *head;	/* where the next batch starts; NULL: start */
 	long published; /* records published in this epoch */
 	int64_t cap_us; /* the last refresh's cap; 0: never */
+	int64_t moved_us; /* when the head last moved; 0: not known */
 	struct json_object *options; /* in effect at the last change; owned */
 };
 

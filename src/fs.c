@@ -24,6 +24,7 @@
 
 #include "log.h"
 #include "mount.h"
+#include "wait.h"
 
 enum node_kind {
 	NODE_NONE,
@@ -75,6 +76,43 @@ struct handle {
 static struct mount *fs_mount(void)
 {
 	return fuse_get_context()->private_data;
+}
+
+/*
+ * Whether the kernel interrupted the request this thread serves: it sends
+ * FUSE_INTERRUPT when the process waiting for it gets a signal (kill -9
+ * included). Every wait for a download asks, so the reader leaves at once.
+ */
+static int fs_interrupted(void *arg)
+{
+	(void)arg;
+	return fuse_interrupted();
+}
+
+static const struct waiter fs_waiter = {fs_interrupted, NULL};
+
+/* Passes rc on, saying at debug level when op of path was interrupted. */
+static int fs_result(const char *op, const char *path, int rc)
+{
+	if (rc == -EINTR)
+		lf_debug("interrupted: %s %s gave up waiting", op, path);
+	return rc;
+}
+
+/* What a data file's failure reads as: its own errno, or an I/O error. */
+static int data_errno(int rc)
+{
+	if (rc == -ENOSPC || rc == -EINTR)
+		return rc;
+	return rc ? -EIO : 0;
+}
+
+/* What a batch's failure reads as: its own errno, or an I/O error. */
+static int batch_errno(int rc)
+{
+	if (rc == -ENOENT || rc == -ENOMEM || rc == -ENOSPC || rc == -EINTR)
+		return rc;
+	return rc ? -EIO : 0;
 }
 
 /* The chain a directory name stands for in an object, or NULL. */
@@ -208,7 +246,7 @@ static int data_ensure(const struct node *n, struct centry *e, struct stat *cst)
 	ready0 = e->ready;
 	busy0 = e->busy;
 	pthread_mutex_unlock(&e->lock);
-	rc = centry_ensure(e, cst, &gen);
+	rc = centry_ensure(e, &fs_waiter, cst, &gen);
 	if (rc || !log_debug_enabled())
 		return rc;
 	pthread_mutex_lock(&e->lock);
@@ -235,22 +273,15 @@ static int node_generate(struct node *n, struct buf *out)
 		return mount_status_json(fs_mount(), out);
 	if (n->kind == NODE_OFFSET)
 		return chain_head_json(n->chain, out);
-	rc = chain_batch_end_json(n->chain, n->token, out);
-	return rc == -ENOENT || rc == -ENOMEM ? rc : rc ? -EIO : 0;
-}
-
-/* What a batch's failure reads as: its own errno, or an I/O error. */
-static int batch_errno(int rc)
-{
-	if (rc == -ENOENT || rc == -ENOMEM || rc == -ENOSPC)
-		return rc;
-	return rc ? -EIO : 0;
+	rc = chain_batch_end_json(n->chain, n->token, &fs_waiter, out);
+	return batch_errno(rc);
 }
 
 /* Stats batch <token>, reading it first when it is read on demand. */
 static int batch_stat(struct node *n, struct stat *cst)
 {
-	return batch_errno(chain_batch_stat(n->chain, n->token, cst));
+	return batch_errno(
+	    chain_batch_stat(n->chain, n->token, &fs_waiter, cst));
 }
 
 static void fill_times(struct stat *st, int64_t us)
@@ -259,6 +290,22 @@ static void fill_times(struct stat *st, int64_t us)
 	st->st_mtim.tv_nsec = (long)(us % 1000000) * 1000;
 	st->st_atim = st->st_mtim;
 	st->st_ctim = st->st_mtim;
+}
+
+/*
+ * The times a chain shows: its directory the time of its last batch,
+ * _offset the time its head last moved; the mount's time where none is
+ * known yet.
+ */
+static void chain_fill_times(struct stat *st, struct node *n)
+{
+	int64_t head, batch;
+
+	chain_times(n->chain, &head, &batch);
+	if (n->kind == NODE_CHAIN && batch)
+		fill_times(st, batch);
+	else if (n->kind == NODE_OFFSET && head)
+		fill_times(st, head);
 }
 
 /*
@@ -303,6 +350,8 @@ static int fs_getattr(const char *path, struct stat *st,
 		if (n.kind == NODE_OBJECT)
 			st->st_nlink +=
 			    (nlink_t)(n.obj->has_changes + n.obj->has_deletes);
+		if (n.kind == NODE_CHAIN)
+			chain_fill_times(st, &n);
 		return 0;
 	}
 	st->st_mode = S_IFREG | 0444;
@@ -320,12 +369,14 @@ static int fs_getattr(const char *path, struct stat *st,
 		rc = node_generate(&n, &b);
 		st->st_size = (off_t)b.len;
 		buf_free(&b);
-		return rc;
+		if (n.kind == NODE_OFFSET)
+			chain_fill_times(st, &n);
+		return fs_result("getattr", path, rc);
 	}
 	if (n.kind == NODE_BATCH) {
 		rc = batch_stat(&n, &cst);
 		if (rc)
-			return rc;
+			return fs_result("getattr", path, rc);
 		st->st_size = cst.st_size;
 		st->st_blocks = cst.st_blocks;
 		st->st_mtim = cst.st_mtim;
@@ -336,7 +387,7 @@ static int fs_getattr(const char *path, struct stat *st,
 		return -ENOENT;
 	rc = data_ensure(&n, e, &cst);
 	if (rc)
-		return rc == -ENOSPC ? rc : -EIO;
+		return fs_result("getattr", path, data_errno(rc));
 	st->st_size = cst.st_size;
 	st->st_blocks = cst.st_blocks;
 	st->st_mtim = cst.st_mtim;
@@ -366,7 +417,9 @@ static int readdir_chain(struct chain *ch, void *buf, fuse_fill_dir_t fill)
 	char **tokens, name[300];
 	int rc;
 
-	rc = chain_refresh(ch);
+	rc = chain_refresh(ch, &fs_waiter);
+	if (rc == -EINTR)
+		return rc;
 	if (rc) {
 		lf_err("%s: refresh failed: %s", ch->dir, strerror(-rc));
 		return -EIO;
@@ -393,7 +446,8 @@ static int fs_readdir(const char *path, void *buf, fuse_fill_dir_t fill,
 	struct node n = resolve(m, path);
 
 	if (n.kind == NODE_CHAIN)
-		return readdir_chain(n.chain, buf, fill);
+		return fs_result("readdir", path,
+				 readdir_chain(n.chain, buf, fill));
 	if (n.kind != NODE_ROOT && n.kind != NODE_OBJECT)
 		return n.kind == NODE_NONE ? -ENOENT : -ENOTDIR;
 	fill_typed(buf, fill, ".", S_IFDIR);
@@ -433,7 +487,7 @@ static int open_generated(struct node *n, struct handle *h)
 static int open_batch(struct node *n, struct handle *h, int *keep_cache,
 		      int *direct_io)
 {
-	int rc = chain_batch_open(n->chain, n->token, &h->batch);
+	int rc = chain_batch_open(n->chain, n->token, &fs_waiter, &h->batch);
 
 	if (rc)
 		return batch_errno(rc);
@@ -469,8 +523,9 @@ static int fs_open(const char *path, struct fuse_file_info *fi)
 	if (n.kind == NODE_OFFSET || n.kind == NODE_NEXT || n.kind == NODE_STATUS) {
 		rc = open_generated(&n, h);
 		if (rc) {
+			free(h->own.data);
 			free(h);
-			return rc;
+			return fs_result("open", path, rc);
 		}
 		/* Its content moves with the head: never trust cached pages. */
 		fi->direct_io = 1;
@@ -480,17 +535,17 @@ static int fs_open(const char *path, struct fuse_file_info *fi)
 		rc = open_batch(&n, h, &keep, &direct);
 		if (rc) {
 			free(h);
-			return rc;
+			return fs_result("open", path, rc);
 		}
 		fi->keep_cache = keep;
 		fi->direct_io = direct;
 	} else if (e) {
 		int keep = 0;
 
-		rc = centry_open(e, &h->fd, &keep);
+		rc = centry_open(e, &fs_waiter, &h->fd, &keep);
 		if (rc) {
 			free(h);
-			return rc == -ENOSPC ? rc : -EIO;
+			return fs_result("open", path, data_errno(rc));
 		}
 		h->entry = e;
 		fi->keep_cache = keep;

@@ -30,6 +30,14 @@
 #include "options.h"
 
 #define EXIT_USAGE 2
+/*
+ * Requests served at once unless -o max_threads says otherwise. A reader
+ * waiting for a download holds its request's thread, and the kernel's
+ * interrupt of a wait is read by a free one: libfuse's default of 10
+ * would let ten waiting readers hold every thread, and then nothing,
+ * Ctrl-C included, would reach the daemon until a download ended.
+ */
+#define MAX_THREADS_DEFAULT 64
 
 extern char **environ;
 
@@ -44,8 +52,8 @@ static void usage(const char *prog)
 	/* clang-format off: one string line per help line */
 	fputs("\nFUSE options (handled by libfuse):\n"
 	      "    -f                     stay in the foreground: log to stderr (or\n"
-	      "                           log_file), with a progress line every 5 s\n"
-	      "                           for long fetches\n"
+	      "                           log_file), with a progress line for each\n"
+	      "                           fetch after a second, then every 5 s\n"
 	      "    -d                     -f and -o debug, plus libfuse's trace of every\n"
 	      "                           request the kernel makes\n"
 	      "    -s                     serve one request at a time (a download then\n"
@@ -55,7 +63,7 @@ static void usage(const char *prog)
 	      "                           /etc/fuse.conf\n"
 	      "    -o allow_root          let root use the mount too\n"
 	      "    -o auto_unmount        unmount when the daemon ends, even by kill -9\n"
-	      "    -o max_threads=N       most requests served at once (default 10)\n"
+	      "    -o max_threads=N       most requests served at once (default 64)\n"
 	      "    -o max_idle_threads=N  idle threads kept for the next requests\n"
 	      "    -o clone_fd            one /dev/fuse descriptor per thread\n"
 	      "The mount is always read-only. lakeflowfs sets its own cache timeouts:\n"
@@ -281,6 +289,17 @@ static void background_log(const struct options *opt)
 
 /* ------------------------------------------------------------ serve --- */
 
+/* Whether an argument sets -o max_threads (libfuse's parser cannot tell a
+ * default from a value given). */
+static int sets_max_threads(const struct fuse_args *args)
+{
+	for (int i = 0; i < args->argc; i++) {
+		if (strstr(args->argv[i], "max_threads="))
+			return 1;
+	}
+	return 0;
+}
+
 /* Mounts and serves until unmounted; *served tells whether it mounted. */
 static int serve(struct fuse *fuse, const struct fuse_cmdline_opts *cmd,
 		 const struct options *opt, int *served)
@@ -332,7 +351,7 @@ int main(int argc, char *argv[])
 	struct options opt;
 	struct mount m = { 0 };
 	struct fuse *fuse = NULL;
-	int builtin, served = 0, rc = EXIT_USAGE;
+	int builtin, served = 0, max_threads_given, rc = EXIT_USAGE;
 
 	if (options_parse(&args, &opt))
 		goto out_args;
@@ -347,9 +366,12 @@ int main(int argc, char *argv[])
 		rc = 0;
 		goto out_args;
 	}
+	max_threads_given = sets_max_threads(&args);
 	if (fuse_parse_cmdline(&args, &cmd) || check_mountpoint(cmd.mountpoint) ||
 	    options_resolve(&opt, &builtin))
 		goto out_args;
+	if (!max_threads_given)
+		cmd.max_threads = MAX_THREADS_DEFAULT;
 	log_set_debug(opt.debug || cmd.debug);
 	if (opt.log_file && log_to_file(opt.log_file)) {
 		fprintf(stderr, "lakeflowfs: log_file: cannot append to %s\n",

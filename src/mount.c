@@ -138,7 +138,12 @@ static void produce_end(struct object *o, const char *file, int rc,
 {
 	long long ms = (long long)((isotime_now_us() - started) / 1000);
 
-	if (rc)
+	if (rc == -ECANCELED)
+		lf_debug("cache: %s/%s: cancelled after %lu records in %lu "
+			 "pages, %lld ms: nothing kept",
+			 o->dir, file, progress ? progress->records : 0,
+			 progress ? progress->pages : 0, ms);
+	else if (rc)
 		lf_debug("cache: %s/%s: making it failed: %s", o->dir, file,
 			 strerror(-rc));
 	else if (progress)
@@ -155,7 +160,8 @@ typedef int (*produce_read_fn)(struct http_client *c,
 			       const struct table_opts *o, int64_t init_us,
 			       FILE *out, struct read_progress *progress);
 
-/* Makes file of o with fetch, shown in _status.json while it runs. */
+/* Makes file of o with fetch, shown in _status.json while it runs with
+ * its readers waiting; stops when the entry is cancelled. */
 static int produce_read(struct object *o, struct centry *e, const char *file,
 			produce_read_fn fetch, FILE *out,
 			struct read_progress *progress)
@@ -164,6 +170,8 @@ static int produce_read(struct object *o, struct centry *e, const char *file,
 	struct activity act;
 	int rc;
 
+	progress->cancel = &e->cancel;
+	progress->waiters = &e->waiters;
 	status_begin(&o->m->status, &act, o->dir, file, progress);
 	rc = fetch(o->m->http, o->info, &o->opts, isotime_now_us(), out,
 		   progress);
@@ -176,7 +184,7 @@ static int produce_read(struct object *o, struct centry *e, const char *file,
 static int produce_jsonl(void *arg, FILE *out, int64_t version, char **meta)
 {
 	struct object *o = arg;
-	struct read_progress progress = {0, 0};
+	struct read_progress progress = {0};
 	int rc;
 
 	(void)version, (void)meta;
@@ -192,7 +200,7 @@ static int produce_jsonl(void *arg, FILE *out, int64_t version, char **meta)
 static int produce_sample(void *arg, FILE *out, int64_t version, char **meta)
 {
 	struct object *o = arg;
-	struct read_progress progress = {0, 0};
+	struct read_progress progress = {0};
 
 	(void)version, (void)meta;
 	return produce_read(o, &o->sample, "sample.jsonl", source_sample, out,
@@ -274,6 +282,7 @@ static int open_chains(struct mount *m, struct object *o)
 	    .refresh = m->opt->refresh,
 	    .adhoc_ttl = m->opt->snapshot_ttl,
 	    .full_refresh = full_refresh_of(m->opt, o->dir),
+	    .finish_fetches = m->opt->finish_fetches,
 	    .status = &m->status,
 	};
 	int rc = 0;
@@ -463,6 +472,7 @@ static int open_cache(struct mount *m)
 			m->opt->cache_dir);
 		return 2;
 	}
+	cache_finish_fetches(m->cache, m->opt->finish_fetches);
 	return 0;
 }
 

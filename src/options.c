@@ -45,6 +45,7 @@ static const struct fuse_opt option_spec[] = {
 	OPTION("log_file=%s", log_file),
 	OPTION("password=%s", password),
 	OPTION("insecure", insecure),
+	OPTION("finish_fetches", finish_fetches),
 	OPTION("debug", debug),
 	FUSE_OPT_KEY("-h", KEY_HELP),
 	FUSE_OPT_KEY("--help", KEY_HELP),
@@ -76,6 +77,10 @@ void options_usage(FILE *out)
 	      "    -o full_refresh=NAME[:NAME...]  start the changes/ and deletes/ of\n"
 	      "                           these objects over, in a new epoch (at every\n"
 	      "                           mount that has it: not for fstab)\n"
+	      "    -o finish_fetches      finish a download (or refresh) in the background\n"
+	      "                           when every reader waiting for it was\n"
+	      "                           interrupted, to warm the cache (default: stop\n"
+	      "                           it, spending no more API calls)\n"
 	      "    -o insecure            do not verify TLS certificates (not advised)\n"
 	      "    -o debug               log every HTTP request and cache decision\n"
 	      "                           (in the background too; it does not imply -f)\n"

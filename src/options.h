@@ -35,6 +35,7 @@ struct options {
 	char *source;      /* SOURCE before MOUNTPOINT (mount -t fuse.lakeflowfs) */
 	char *mountpoint;  /* handed back to libfuse by options_parse */
 	int insecure;
+	int finish_fetches; /* finish fetches nobody waits for any more */
 	int debug;
 	int show_help;
 	int show_version;

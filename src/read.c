@@ -13,12 +13,14 @@
 #include <errno.h>
 #include <limits.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/isotime.h"
 #include "log.h"
 #include "page.h"
+#include "wait.h"
 
 #define US_PER_SEC 1000000LL
 
@@ -31,6 +33,7 @@ struct reader {
 	struct page_keys keys;
 	FILE *out;
 	struct read_progress *progress; /* may be NULL */
+	const int *cancel;		/* the caller's flag, or NULL */
 	const char *cap;     /* drop and stop at records with cursor > cap */
 	const char *stop_at; /* stop after a page whose last cursor >= this */
 	long max_records;    /* stop paging once this many written; 0: none */
@@ -52,6 +55,18 @@ static void reader_init(struct reader *r, struct http_client *c,
 	r->keys.nprimary_keys = t->nprimary_keys;
 	r->out = out;
 	r->progress = progress;
+	r->cancel = progress ? progress->cancel : NULL;
+}
+
+/* Whether the caller raised its cancel flag (a waiter's callback). */
+static int flag_raised(void *flag)
+{
+	return flag && __atomic_load_n((const int *)flag, __ATOMIC_ACQUIRE);
+}
+
+static int reader_cancelled(const struct reader *r)
+{
+	return flag_raised((void *)(uintptr_t)r->cancel);
 }
 
 static void progress_add(unsigned long *counter, unsigned long n)
@@ -81,6 +96,12 @@ static int query_add_long(struct buf *q, const char *key, long value)
 
 	snprintf(num, sizeof(num), "%ld", value);
 	return query_add(q, key, num);
+}
+
+/* What a read's failure returns: -ENOMEM, -ECANCELED, or -EIO. */
+static int read_errno(int rc)
+{
+	return rc == -ENOMEM || rc == -ECANCELED ? rc : rc ? -EIO : 0;
 }
 
 /* ------------------------------------------------------ parallel pages --- */
@@ -148,8 +169,10 @@ static void fetched_free(struct fetched *f)
 	memset(f, 0, sizeof(*f));
 }
 
-/* Fetches one page and cuts it into record lines in f (a worker's part). */
-static void fetch_one(struct pager *p, long page, struct fetched *f)
+/* Fetches one page and cuts it into record lines in f (a worker's part);
+ * its GET gives up once *cancel is raised. */
+static void fetch_one(struct pager *p, long page, const int *cancel,
+		      struct fetched *f)
 {
 	struct reader *r = p->r;
 	struct buf body;
@@ -163,8 +186,8 @@ static void fetch_one(struct pager *p, long page, struct fetched *f)
 	rc = buf_printf(&f->path, "%s?%s%spage=%ld", p->base, p->query,
 			*p->query ? "&" : "", page);
 	if (!rc)
-		rc = http_get_cancel(r->c, f->path.data, &body, NULL,
-				     &p->cancel, &f->why);
+		rc = http_get_cancel(r->c, f->path.data, &body, NULL, cancel,
+				     &f->why);
 	if (rc)
 		goto out;
 	rc = page_parse(body.data, body.len, &r->keys, &f->pg);
@@ -254,7 +277,7 @@ static void *pager_worker(void *arg)
 			break;
 		page = p->next_fetch++;
 		pthread_mutex_unlock(&p->lock);
-		fetch_one(p, page, &f);
+		fetch_one(p, page, &p->cancel, &f);
 		pthread_mutex_lock(&p->lock);
 		if (p->stop) {
 			fetched_free(&f);
@@ -269,17 +292,23 @@ static void *pager_worker(void *arg)
 	return NULL;
 }
 
-/* The writer's wait for the next page in order; f then owns it. */
-static void pager_take(struct pager *p, long page, struct fetched *f)
+/* The writer's wait for the next page in order; f then owns it. Gives
+ * up with -ECANCELED when the caller raises its cancel flag. */
+static int pager_take(struct pager *p, long page, struct fetched *f)
 {
 	struct fetched *slot = &p->slots[page % p->n];
+	struct waiter w = {flag_raised, (void *)(uintptr_t)p->r->cancel};
+	int rc = 0;
 
 	pthread_mutex_lock(&p->lock);
-	while (slot->page != page)
-		pthread_cond_wait(&p->filled, &p->lock);
-	*f = *slot;
-	memset(slot, 0, sizeof(*slot));
+	while (slot->page != page && rc == 0)
+		rc = wait_slice(&p->filled, &p->lock, &w);
+	if (rc == 0) {
+		*f = *slot;
+		memset(slot, 0, sizeof(*slot));
+	}
 	pthread_mutex_unlock(&p->lock);
+	return rc ? -ECANCELED : 0;
 }
 
 /* The writer goes on to page: the window moves, more pages may go. */
@@ -325,7 +354,7 @@ static int pager_start(struct pager *p, struct reader *r, const char *base,
 	if (!p->slots)
 		return 0;
 	pthread_mutex_init(&p->lock, NULL);
-	pthread_cond_init(&p->filled, NULL);
+	wait_cond_init(&p->filled);
 	pthread_cond_init(&p->room, NULL);
 	for (i = 0; i < p->n; i++)
 		if (pthread_create(&th[i], NULL, pager_worker, p))
@@ -459,7 +488,11 @@ static int pager_run(struct reader *r, const char *base, const char *query,
 		rc = -EIO;
 	}
 	while (!rc) {
-		pager_take(&p, page, &f);
+		/* The caller's cancel is looked at before each page. */
+		rc =
+		    reader_cancelled(r) ? -ECANCELED : pager_take(&p, page, &f);
+		if (rc)
+			break;
 		rc = reader_use_page(r, &f, next);
 		fetched_free(&f);
 		if (rc || *next != page + 1)
@@ -497,9 +530,9 @@ static int oldest_cursor(struct reader *r, const char *base, char **out)
 
 	*out = NULL;
 	buf_init(&body, 0);
-	rc = http_get(r->c, base, &body, NULL);
+	rc = http_get_cancel(r->c, base, &body, NULL, r->cancel, NULL);
 	if (rc) {
-		rc = -EIO;
+		rc = rc == -ECANCELED ? rc : -EIO;
 		goto out;
 	}
 	rc = page_parse(body.data, body.len, &r->keys, &pg);
@@ -640,7 +673,7 @@ out:
 	free(r.last_cursor);
 	buf_free(&base);
 	buf_free(&q);
-	return rc ? -EIO : 0;
+	return read_errno(rc);
 }
 
 /* --------------------------------------------------------------- sample --- */
@@ -676,14 +709,14 @@ int source_sample(struct http_client *c, const struct table_info *t,
 	p.r = &r;
 	p.base = base.data;
 	p.query = q.data ? q.data : "";
-	fetch_one(&p, 1, &f);
-	rc = reader_use_page(&r, &f, &next);
+	fetch_one(&p, 1, r.cancel, &f);
+	rc = f.rc == -ECANCELED ? f.rc : reader_use_page(&r, &f, &next);
 	fetched_free(&f);
 out:
 	free(r.last_cursor);
 	buf_free(&base);
 	buf_free(&q);
-	return rc == -ENOMEM ? rc : rc ? -EIO : 0;
+	return read_errno(rc);
 }
 
 /* -------------------------------------------------------------- batches --- */
@@ -824,5 +857,5 @@ out:
 	free(end);
 	free(r.last_cursor);
 	buf_free(&base);
-	return rc == -EINVAL || rc == -ENOMEM ? rc : rc ? -EIO : 0;
+	return rc == -EINVAL ? rc : read_errno(rc);
 }

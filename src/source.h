@@ -67,10 +67,18 @@ struct table_opts {
 	char *start_timestamp;	    /* metrics: first window start */
 };
 
-/* Progress of one read, updated as pages arrive (for _status.json). */
+/*
+ * The live state of one read, shared by the reader, its caller and status
+ * (_status.json): the reader adds to pages and records as pages arrive
+ * (atomically); the caller may point cancel at a flag it raises (an
+ * atomic store) to stop the read, and waiters at the number of readers
+ * waiting for it, which only status shows.
+ */
 struct read_progress {
 	unsigned long pages;
 	unsigned long records;
+	const int *cancel;	 /* non-zero: stop at once; may be NULL */
+	const unsigned *waiters; /* for status; may be NULL */
 };
 
 void table_opts_defaults(struct table_opts *o);
@@ -106,6 +114,11 @@ int source_table_path(struct buf *path, const char *table, const char *suffix);
 int schema_spark_json(const struct table_info *t, struct buf *out);
 
 /*
+ * Every read below stops soon after progress->cancel is raised (before the
+ * next page, and its requests in flight are cut short) and returns
+ * -ECANCELED, logging nothing: what it wrote is partial, and the caller
+ * discards it.
+ *
  * Reads every record of the table (all pages; metrics in windows up to
  * init_us; only the first o->num_rows when that is > 0), writing one
  * compact JSON object per line to out. Returns 0, or

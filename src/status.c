@@ -41,6 +41,7 @@ void status_begin(struct status *s, struct activity *a, const char *object,
 	a->file = file;
 	a->progress = progress;
 	a->started_us = isotime_now_us();
+	a->shown_us = 0;
 	a->prev = NULL;
 	pthread_mutex_lock(&s->lock);
 	a->next = s->head;
@@ -65,17 +66,21 @@ void status_end(struct status *s, struct activity *a)
 /* A snapshot of one activity's counters. */
 struct figures {
 	unsigned long pages, records;
+	unsigned waiters;
 	double elapsed, rate;
 };
 
 static struct figures figures_of(const struct activity *a, int64_t now)
 {
-	struct figures f = { 0, 0, 0, 0 };
+	struct figures f = {0, 0, 0, 0, 0};
 
 	if (a->progress) {
 		f.pages = __atomic_load_n(&a->progress->pages, __ATOMIC_RELAXED);
 		f.records = __atomic_load_n(&a->progress->records, __ATOMIC_RELAXED);
 	}
+	if (a->progress && a->progress->waiters)
+		f.waiters =
+		    __atomic_load_n(a->progress->waiters, __ATOMIC_RELAXED);
 	f.elapsed = (double)(now - a->started_us) / 1e6;
 	f.rate = f.elapsed > 0 ? (double)f.records / f.elapsed : 0;
 	return f;
@@ -95,6 +100,8 @@ struct json_object *status_activities_json(struct status *s)
 		json_object_object_add(o, "file", json_object_new_string(a->file));
 		json_object_object_add(o, "pages", json_object_new_int64((int64_t)f.pages));
 		json_object_object_add(o, "records", json_object_new_int64((int64_t)f.records));
+		json_object_object_add(
+		    o, "waiters", json_object_new_int64((int64_t)f.waiters));
 		json_object_object_add(o, "records_per_second",
 				       json_object_new_double((double)(int64_t)f.rate));
 		json_object_object_add(o, "elapsed_seconds",
@@ -105,7 +112,8 @@ struct json_object *status_activities_json(struct status *s)
 	return arr;
 }
 
-/* One progress line per fetch that has run for a while. */
+/* A progress line for each fetch that has run a second, then one every
+ * interval. Under the lock. */
 static void log_progress(struct status *s)
 {
 	int64_t now = isotime_now_us();
@@ -113,10 +121,16 @@ static void log_progress(struct status *s)
 	for (struct activity *a = s->head; a; a = a->next) {
 		struct figures f = figures_of(a, now);
 
-		if (f.elapsed < s->interval_s)
+		if (f.elapsed < 1 ||
+		    (a->shown_us &&
+		     now - a->shown_us < (int64_t)s->interval_s * 1000000))
 			continue;
-		lf_info("%s/%s: %lu records, %lu pages, %.0f records/s, %.0f s",
-			a->object, a->file, f.records, f.pages, f.rate, f.elapsed);
+		a->shown_us = now;
+		lf_info(
+		    "%s/%s: %lu records, %lu pages, %.0f records/s, %.0f s, "
+		    "%u waiting",
+		    a->object, a->file, f.records, f.pages, f.rate, f.elapsed,
+		    f.waiters);
 	}
 }
 
@@ -128,7 +142,7 @@ static void *ticker_main(void *arg)
 	pthread_mutex_lock(&s->lock);
 	while (!s->stop) {
 		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_sec += s->interval_s;
+		until.tv_sec += 1; /* a fetch shows after a second */
 		pthread_cond_timedwait(&s->wake, &s->lock, &until);
 		if (!s->stop)
 			log_progress(s);

@@ -25,6 +25,7 @@ struct activity {
 	const char *file;               /* borrowed: "snapshot.jsonl", "changes" */
 	int64_t started_us;
 	struct read_progress *progress; /* borrowed; may be NULL */
+	int64_t shown_us; /* the ticker's: its last progress line; 0: none */
 };
 
 struct status {
@@ -50,8 +51,9 @@ void status_end(struct status *s, struct activity *a);
 struct json_object *status_activities_json(struct status *s);
 
 /*
- * Logs a progress line every interval_s seconds for each fetch that has
- * run at least that long (for the foreground). Returns 0 or -errno.
+ * Logs a progress line for each fetch once it has run a second, then every
+ * interval_s seconds (for the foreground): which file, records, pages,
+ * and how many readers wait for it. Returns 0 or -errno.
  */
 int status_start_ticker(struct status *s, unsigned interval_s);
 

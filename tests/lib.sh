@@ -437,3 +437,45 @@ sanitizer_check() {
 	echo "FAIL: a sanitizer reported an error (above)" >&2
 	return 1
 }
+
+
+# ---- helpers for the browsing tests (tests/fs/browse_*.sh) ----
+
+# fetch_shows MOUNT OBJECT FILE WAITERS: waits (up to 60 s) until MOUNT's
+# _status.json lists the fetch of OBJECT's FILE with WAITERS readers
+# waiting for it ("" for any number).
+fetch_shows() {
+	for _ in $(seq 1200); do
+		jq -e --arg o "$2" --arg f "$3" --arg w "$4" \
+			'.fetches[] | select(.object == $o and .file == $f and
+				($w == "" or .waiters == ($w | tonumber)))' \
+			"$1/_status.json" >/dev/null 2>&1 && return 0
+		sleep 0.05
+	done
+	fail "the fetch of $2/$3 never showed with '$4' waiting: $(jq -c .fetches "$1/_status.json")"
+}
+
+# fetch_running MOUNT OBJECT FILE: whether _status.json lists that fetch.
+fetch_running() {
+	jq -e --arg o "$2" --arg f "$3" \
+		'.fetches[] | select(.object == $o and .file == $f)' \
+		"$1/_status.json" >/dev/null
+}
+
+# fetch_ends MOUNT OBJECT FILE: waits (up to 60 s) until that fetch is no
+# longer listed.
+fetch_ends() {
+	for _ in $(seq 1200); do
+		fetch_running "$@" || return 0
+		sleep 0.05
+	done
+	fail "the fetch of $2/$3 still runs: $(jq -c .fetches "$1/_status.json")"
+}
+
+# interrupted_op LOG: the opcodes of the requests the kernel interrupted,
+# from libfuse's -d trace in LOG ("INTERRUPT: N" names request N).
+interrupted_op() {
+	for u in $(sed -n 's/.*INTERRUPT: \([0-9][0-9]*\).*/\1/p' "$1"); do
+		sed -n "s/.*unique: $u, opcode: \([A-Z_]*\).*/\1/p" "$1" | head -n 1
+	done
+}

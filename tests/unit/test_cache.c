@@ -5,7 +5,12 @@
  * partial files and the adoption of complete ones, versions (a file made
  * for another version is stale, but never replaced while open), what the
  * producer says of a file kept with that very file, removal, and the
- * eviction of on-demand entries by age and by count.
+ * eviction of on-demand entries by age and by count. Waiters that give up
+ * (an interrupt, simulated through the waiter's callback), in a stat or
+ * an open: one leaves without harming the others; the last one cancels
+ * the production, which publishes nothing, and the next caller starts
+ * afresh; finish_fetches finishes it instead; one that comes while a
+ * cancelled production ends gets a fresh one.
  */
 #include "cache.h"
 
@@ -69,7 +74,7 @@ static void *race(void *arg)
 	struct racer *r = arg;
 	struct stat st;
 
-	r->rc = centry_ensure(r->e, &st, &r->gen);
+	r->rc = centry_ensure(r->e, NULL, &st, &r->gen);
 	r->size = st.st_size;
 	return NULL;
 }
@@ -125,15 +130,16 @@ static void test_versions(struct cache *c)
 	maker_init(&mk, 0);
 	CHECK(centry_init(&e, c, "obj", "versioned", -1, NULL, make, &mk) == 0);
 	centry_want(&e, 7);
-	CHECK(centry_ensure_meta(&e, &st, &gen, &meta) == 0);
+	CHECK(centry_ensure_meta(&e, NULL, &st, &gen, &meta) == 0);
 	CHECK_STR(meta, "made for 7");
 	free(meta);
-	CHECK(centry_ensure_meta(&e, &st, &gen, &meta) == 0 && mk.runs == 1);
+	CHECK(centry_ensure_meta(&e, NULL, &st, &gen, &meta) == 0 &&
+	      mk.runs == 1);
 	free(meta);
 	/* Held open, a new version does not replace it. */
-	CHECK(centry_open(&e, &fd, &keep) == 0);
+	CHECK(centry_open(&e, NULL, &fd, &keep) == 0);
 	centry_want(&e, 8);
-	CHECK(centry_ensure_meta(&e, &st, &gen, &meta) == 0);
+	CHECK(centry_ensure_meta(&e, NULL, &st, &gen, &meta) == 0);
 	CHECK(mk.runs == 1 && gen == 1);
 	CHECK_STR(meta, "made for 7");
 	CHECK(st.st_size == (off_t)strlen("version 7\n"));
@@ -141,7 +147,7 @@ static void test_versions(struct cache *c)
 	close(fd);
 	centry_close(&e);
 	/* Closed, it is made again for the version wanted. */
-	CHECK(centry_ensure_meta(&e, &st, &gen, &meta) == 0);
+	CHECK(centry_ensure_meta(&e, NULL, &st, &gen, &meta) == 0);
 	CHECK(mk.runs == 2 && gen == 2);
 	CHECK_STR(meta, "made for 8");
 	free(meta);
@@ -174,13 +180,270 @@ static void test_leftovers(void)
 	CHECK(access(path, F_OK) == -1);
 	maker_init(&mk, 0);
 	CHECK(centry_init(&e, c, "obj", "flight", 3600, NULL, make, &mk) == 0);
-	CHECK(centry_ensure(&e, &st, &gen) == 0 && mk.runs == 0);
+	CHECK(centry_ensure(&e, NULL, &st, &gen) == 0 && mk.runs == 0);
 	CHECK(centry_init(&v, c, "obj", "flight", -1, NULL, make, &mk) == 0);
 	centry_want(&v, 3);
-	CHECK(centry_ensure(&v, &st, &gen) == 0 && mk.runs == 1);
+	CHECK(centry_ensure(&v, NULL, &st, &gen) == 0 && mk.runs == 1);
 	centry_destroy(&e);
 	centry_destroy(&v);
 	cache_close(c, 0);
+}
+
+/* ---------------------------------------------------------- waiters --- */
+
+/* A producer held at a gate: it writes once the gate opens; it stops with
+ * -ECANCELED when its entry is cancelled (if it heeds that) or when told
+ * to act as one that saw the cancel late. */
+struct gated {
+	struct centry *e;
+	int open;	     /* the gate (atomic) */
+	int heed;	     /* stops on the entry's cancel */
+	int stop;	     /* the next check stops, as cancelled (atomic) */
+	int runs, cancelled; /* atomic */
+};
+
+static int make_gated(void *arg, FILE *out, int64_t version, char **meta)
+{
+	struct gated *g = arg;
+
+	(void)version, (void)meta;
+	__atomic_add_fetch(&g->runs, 1, __ATOMIC_SEQ_CST);
+	for (;;) {
+		if (__atomic_load_n(&g->open, __ATOMIC_SEQ_CST)) {
+			fputs("made\n", out);
+			return 0;
+		}
+		if ((g->heed &&
+		     __atomic_load_n(&g->e->cancel, __ATOMIC_SEQ_CST)) ||
+		    __atomic_exchange_n(&g->stop, 0, __ATOMIC_SEQ_CST)) {
+			fputs("partial", out); /* must never be published */
+			__atomic_add_fetch(&g->cancelled, 1, __ATOMIC_SEQ_CST);
+			return -ECANCELED;
+		}
+		usleep(1000);
+	}
+}
+
+/* A reader whose waiter gives up once its flag is raised. */
+struct reader {
+	struct centry *e;
+	int open;    /* opens it (centry_open) rather than stats it */
+	int give_up; /* atomic */
+	int rc;
+	pthread_t th;
+};
+
+static int gave_up(void *arg)
+{
+	return __atomic_load_n((int *)arg, __ATOMIC_SEQ_CST);
+}
+
+static void *read_entry(void *arg)
+{
+	struct reader *r = arg;
+	struct waiter w = {gave_up, &r->give_up};
+	struct stat st;
+	unsigned gen;
+	int fd, keep;
+
+	if (!r->open) {
+		r->rc = centry_ensure(r->e, &w, &st, &gen);
+		return NULL;
+	}
+	r->rc = centry_open(r->e, &w, &fd, &keep);
+	if (r->rc == 0) {
+		close(fd);
+		centry_close(r->e);
+	}
+	return NULL;
+}
+
+static void reader_start(struct reader *r, struct centry *e)
+{
+	memset(r, 0, sizeof(*r));
+	r->e = e;
+	CHECK(pthread_create(&r->th, NULL, read_entry, r) == 0);
+}
+
+/* Sets up a gated entry named name, finishing fetches nobody waits for. */
+static void finishing_entry(struct cache *c, struct centry *e, struct gated *g,
+			    const char *name)
+{
+	memset(g, 0, sizeof(*g));
+	g->e = e;
+	g->heed = 1;
+	cache_finish_fetches(c, 1);
+	CHECK(centry_init(e, c, "intr", name, 3600, NULL, make_gated, g) == 0);
+	cache_finish_fetches(c, 0);
+}
+
+/* Waits (a bounded while) until the entry counts n waiters. */
+static int waiters_become(struct centry *e, unsigned n)
+{
+	for (int i = 0; i < 20000; i++) {
+		if (__atomic_load_n(&e->waiters, __ATOMIC_SEQ_CST) == n)
+			return 1;
+		usleep(1000);
+	}
+	return 0;
+}
+
+/* A lone reader starts a production and gives up; returns its result. */
+static int lone_reader_leaves(struct centry *e)
+{
+	struct reader a;
+
+	reader_start(&a, e);
+	CHECK(waiters_become(e, 1));
+	__atomic_store_n(&a.give_up, 1, __ATOMIC_SEQ_CST);
+	pthread_join(a.th, NULL);
+	return a.rc;
+}
+
+/* Waits until no production runs. */
+static int becomes_idle(struct centry *e)
+{
+	for (int i = 0; i < 20000 && !centry_idle(e); i++)
+		usleep(1000);
+	return centry_idle(e);
+}
+
+static int no_partial_in(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	int found = 0;
+
+	if (!d)
+		return 0;
+	while ((de = readdir(d)))
+		found |= strstr(de->d_name, ".part.") != NULL;
+	closedir(d);
+	return !found;
+}
+
+/* Two readers wait; one is interrupted and leaves at once, the other gets
+ * the file from the same production. Then a lone reader is interrupted:
+ * the production is cancelled and publishes nothing, and the next reader
+ * starts a fresh one. */
+static void test_interrupt(struct cache *c)
+{
+	struct gated g = {0};
+	struct reader a, b;
+	struct centry e;
+	struct stat st;
+	unsigned gen;
+	char dir[128];
+
+	g.e = &e;
+	g.heed = 1;
+	snprintf(dir, sizeof(dir), "%s/src/intr", root);
+	CHECK(centry_init(&e, c, "intr", "file", 3600, NULL, make_gated, &g) ==
+	      0);
+	reader_start(&a, &e);
+	CHECK(waiters_become(&e, 1));
+	reader_start(&b, &e);
+	CHECK(waiters_become(&e, 2));
+	__atomic_store_n(&a.give_up, 1, __ATOMIC_SEQ_CST);
+	pthread_join(a.th, NULL);
+	CHECK(a.rc == -EINTR);
+	CHECK(e.waiters == 1 && !__atomic_load_n(&e.cancel, __ATOMIC_SEQ_CST));
+	__atomic_store_n(&g.open, 1, __ATOMIC_SEQ_CST);
+	pthread_join(b.th, NULL);
+	CHECK(b.rc == 0 && g.runs == 1 && g.cancelled == 0);
+	CHECK(centry_ensure(&e, NULL, &st, &gen) == 0 && st.st_size == 5);
+
+	/* A new version, wanted by one reader who gives up: cancelled. */
+	__atomic_store_n(&g.open, 0, __ATOMIC_SEQ_CST);
+	centry_want(&e, 2);
+	CHECK(lone_reader_leaves(&e) == -EINTR);
+	CHECK(becomes_idle(&e));
+	CHECK(g.runs == 2 && g.cancelled == 1 && e.last_rc == -ECANCELED);
+	/* Nothing partial published: the file is the one made before. */
+	CHECK(stat(e.path, &st) == 0 && st.st_size == 5 && e.version == 0);
+	CHECK(no_partial_in(dir));
+	/* The next reader starts afresh. */
+	__atomic_store_n(&g.open, 1, __ATOMIC_SEQ_CST);
+	CHECK(centry_ensure(&e, NULL, &st, &gen) == 0);
+	CHECK(g.runs == 3 && e.version == 2);
+	centry_destroy(&e);
+
+	/* An open that waits for the first production gives up the same way. */
+	g.runs = g.cancelled = 0;
+	__atomic_store_n(&g.open, 0, __ATOMIC_SEQ_CST);
+	CHECK(centry_init(&e, c, "intr", "opened", 3600, NULL, make_gated,
+			  &g) == 0);
+	memset(&a, 0, sizeof(a));
+	a.e = &e;
+	a.open = 1;
+	CHECK(pthread_create(&a.th, NULL, read_entry, &a) == 0);
+	CHECK(waiters_become(&e, 1));
+	__atomic_store_n(&a.give_up, 1, __ATOMIC_SEQ_CST);
+	pthread_join(a.th, NULL);
+	CHECK(a.rc == -EINTR && becomes_idle(&e));
+	CHECK(g.cancelled == 1 && !e.ready && e.opened == 0);
+	centry_destroy(&e);
+}
+
+/* A reader that comes while a cancelled production is still ending gets a
+ * fresh production, not the cancellation. */
+static void test_late_reader(struct cache *c)
+{
+	struct gated g = {0};
+	struct reader b;
+	struct centry e;
+
+	g.e = &e;
+	g.heed = 0; /* sees the cancel late: when told */
+	CHECK(centry_init(&e, c, "intr", "late", 3600, NULL, make_gated, &g) ==
+	      0);
+	CHECK(lone_reader_leaves(&e) == -EINTR);
+	CHECK(__atomic_load_n(&e.cancel, __ATOMIC_SEQ_CST));
+	CHECK(!centry_idle(&e));
+	reader_start(&b, &e);
+	CHECK(waiters_become(&e, 1));
+	__atomic_store_n(&g.stop, 1, __ATOMIC_SEQ_CST); /* the first one ends */
+	for (int i = 0;
+	     i < 20000 && __atomic_load_n(&g.runs, __ATOMIC_SEQ_CST) < 2; i++)
+		usleep(1000);
+	CHECK(g.runs == 2 && g.cancelled == 1);
+	__atomic_store_n(&g.open, 1, __ATOMIC_SEQ_CST);
+	pthread_join(b.th, NULL);
+	CHECK(b.rc == 0 && e.ready);
+	centry_destroy(&e);
+}
+
+/* With finish_fetches, a production every reader left is finished and
+ * published; the next reader is served from it. */
+static void test_finish(struct cache *c)
+{
+	struct gated g;
+	struct centry e;
+	struct stat st;
+	unsigned gen;
+
+	finishing_entry(c, &e, &g, "finish");
+	CHECK(lone_reader_leaves(&e) == -EINTR);
+	CHECK(!__atomic_load_n(&e.cancel, __ATOMIC_SEQ_CST));
+	__atomic_store_n(&g.open, 1, __ATOMIC_SEQ_CST);
+	CHECK(becomes_idle(&e));
+	CHECK(e.ready && e.last_rc == 0 && g.cancelled == 0);
+	CHECK(centry_ensure(&e, NULL, &st, &gen) == 0 && g.runs == 1);
+	CHECK(e.hits == 1 && e.misses == 1);
+	centry_destroy(&e);
+}
+
+/* Destroying an entry whose production runs cancels it and waits. */
+static void test_destroy_running(struct cache *c)
+{
+	struct gated g;
+	struct centry e;
+
+	finishing_entry(c, &e, &g, "destroy");
+	CHECK(lone_reader_leaves(&e) == -EINTR);
+	CHECK(!centry_idle(&e));
+	centry_destroy(&e); /* returns once the production ended */
+	CHECK(g.cancelled == 1);
 }
 
 /* ------------------------------------------------- on-demand entries --- */
@@ -218,7 +481,7 @@ static struct adhoc *use(struct adhoc_table *t, const char *token, int64_t now,
 	CHECK(adhoc_acquire(t, token, NULL, now, &a) == 0);
 	if (!a)
 		return NULL;
-	CHECK(centry_ensure(&a->entry, &st, &gen) == 0);
+	CHECK(centry_ensure(&a->entry, NULL, &st, &gen) == 0);
 	if (!keep_ref)
 		adhoc_release(t, a, now);
 	return a;
@@ -280,6 +543,10 @@ int main(void)
 	test_single_flight(c);
 	test_versions(c);
 	test_adhoc(c);
+	test_interrupt(c);
+	test_late_reader(c);
+	test_finish(c);
+	test_destroy_running(c);
 	cache_close(c, 0);
 	test_leftovers();
 	nftw(root, remove_one, 16, FTW_DEPTH | FTW_PHYS);

@@ -7,7 +7,11 @@
  * epoch with new names and refuses the old ones; every step is recorded,
  * also an empty metrics window, and _next converges; a crash's leftovers
  * are repaired; concurrent listings run one refresh; on-demand batches are
- * bounded; and a chain of version 1 is adopted.
+ * bounded; and a chain of version 1 is adopted. Against a slow source, a
+ * listing that gives up (an interrupt, simulated through its waiter's
+ * callback) leaves the others waiting for the refresh it shared, and the
+ * last one to leave cancels the refresh, which keeps the batches it
+ * published; the next listing goes on from there, every record once.
  */
 #include "chain.h"
 
@@ -112,7 +116,7 @@ static char *next_of(struct chain *ch, const char *token)
 	char *t = NULL;
 
 	buf_init(&b, 0);
-	if (chain_batch_end_json(ch, token, &b) == 0)
+	if (chain_batch_end_json(ch, token, NULL, &b) == 0)
 		t = token_in(b.data);
 	buf_free(&b);
 	return t;
@@ -161,7 +165,7 @@ static void test_options(const struct table_info *orders)
 
 	table_opts_defaults(&o);
 	CHECK(open_chain(&ch, orders, &o, "orders", 0) == 0);
-	CHECK(chain_refresh(&ch) == 0);
+	CHECK(chain_refresh(&ch, NULL) == 0);
 	CHECK(ch.ntokens == 1 && !strcmp(ch.tokens[0], "0"));
 	CHECK(ch.st.published == 103 && ch.st.epoch == 1);
 	head = head_of(&ch);
@@ -174,7 +178,7 @@ static void test_options(const struct table_info *orders)
 	again = head_of(&ch);
 	CHECK(ch.ntokens == 1 && ch.st.epoch == 1);
 	CHECK(head && again && !strcmp(head, again));
-	CHECK(chain_refresh(&ch) == 0);
+	CHECK(chain_refresh(&ch, NULL) == 0);
 	CHECK(ch.ntokens == 2 && head && !strcmp(ch.tokens[1], head));
 	CHECK(ch.st.published == 104);
 	snprintf(dir, sizeof(dir), "%s", ch.dir);
@@ -204,8 +208,8 @@ static void test_num_rows(const struct table_info *users)
 	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
 		o.num_rows = steps[i].num_rows;
 		CHECK(open_chain(&ch, users, &o, "users_rows", 0) == 0);
-		CHECK(chain_refresh(&ch) == 0);
-		CHECK(chain_refresh(&ch) == 0);
+		CHECK(chain_refresh(&ch, NULL) == 0);
+		CHECK(chain_refresh(&ch, NULL) == 0);
 		CHECK(ch.st.published == steps[i].published);
 		CHECK(ch.ntokens == steps[i].batches);
 		chain_close(&ch);
@@ -232,9 +236,9 @@ static void test_full_refresh(const struct table_info *orders)
 	CHECK_STR(head, "y000002-0");
 	free(head);
 	CHECK(count_files(ch.dir, ".jsonl") == 0);
-	CHECK(chain_batch_stat(&ch, "0", &st) == -ENOENT);
-	CHECK(chain_batch_stat(&ch, "y000003-0", &st) == -ENOENT);
-	CHECK(chain_refresh(&ch) == 0);
+	CHECK(chain_batch_stat(&ch, "0", NULL, &st) == -ENOENT);
+	CHECK(chain_batch_stat(&ch, "y000003-0", NULL, &st) == -ENOENT);
+	CHECK(chain_refresh(&ch, NULL) == 0);
 	CHECK(ch.ntokens == 1 && !strcmp(ch.tokens[0], "y000002-0"));
 	CHECK(strcmp(ch.tokens[0], "x") > 0);
 	CHECK(ch.st.published == 104);
@@ -282,7 +286,7 @@ static void test_steps(const struct table_info *metrics)
 	table_opts_defaults(&o);
 	o.window_seconds = 20;
 	CHECK(open_chain(&ch, metrics, &o, "metrics", 0) == 0);
-	CHECK(chain_refresh(&ch) == 0);
+	CHECK(chain_refresh(&ch, NULL) == 0);
 	CHECK(ch.ntokens >= 2);
 	head = head_of(&ch);
 	tok = strdup("0");
@@ -292,7 +296,7 @@ static void test_steps(const struct table_info *metrics)
 		if (listed < ch.ntokens && !strcmp(tok, ch.tokens[listed])) {
 			listed++;
 		} else {
-			CHECK(chain_batch_stat(&ch, tok, &st) == 0);
+			CHECK(chain_batch_stat(&ch, tok, NULL, &st) == 0);
 			CHECK(st.st_size == 0);
 			empty++;
 		}
@@ -343,7 +347,7 @@ static void test_crash_repair(const struct table_info *users)
 	table_opts_defaults(&o);
 	o.max_records_per_batch = 10; /* whole pages of 15 */
 	CHECK(open_chain(&ch, users, &o, "users_crash", 0) == 0);
-	CHECK(chain_refresh(&ch) == 0);
+	CHECK(chain_refresh(&ch, NULL) == 0);
 	CHECK(ch.ntokens == 3 && ch.st.published == 37);
 	head = head_of(&ch);
 	snprintf(dir, sizeof(dir), "%s", ch.dir);
@@ -396,7 +400,7 @@ static void *list(void *arg)
 {
 	struct lister *l = arg;
 
-	l->rc = chain_refresh(l->ch);
+	l->rc = chain_refresh(l->ch, NULL);
 	return NULL;
 }
 
@@ -434,6 +438,181 @@ static void test_single_flight(const struct table_info *users)
 	table_opts_free(&o);
 }
 
+/* ------------------------------------------------ interrupted refresh --- */
+
+/* A listing whose waiter gives up once its flag is raised. */
+struct giver {
+	struct chain *ch;
+	int give_up; /* atomic */
+	int rc;
+	pthread_t th;
+};
+
+static int gave_up(void *arg)
+{
+	return __atomic_load_n((int *)arg, __ATOMIC_SEQ_CST);
+}
+
+static void *list_giving_up(void *arg)
+{
+	struct giver *g = arg;
+	struct waiter w = {gave_up, &g->give_up};
+
+	g->rc = chain_refresh(g->ch, &w);
+	return NULL;
+}
+
+static void giver_start(struct giver *g, struct chain *ch)
+{
+	memset(g, 0, sizeof(*g));
+	g->ch = ch;
+	CHECK(pthread_create(&g->th, NULL, list_giving_up, g) == 0);
+}
+
+/* Waits (a bounded while) until the chain published n batches and counts
+ * w waiters. */
+static int chain_reaches(struct chain *ch, size_t n, unsigned w)
+{
+	for (int i = 0; i < 30000; i++) {
+		int ok;
+
+		pthread_mutex_lock(&ch->lock);
+		ok = ch->ntokens >= n && ch->waiters == w;
+		pthread_mutex_unlock(&ch->lock);
+		if (ok)
+			return 1;
+		usleep(1000);
+	}
+	return 0;
+}
+
+static int chain_idle(struct chain *ch)
+{
+	int busy = 1;
+
+	for (int i = 0; i < 30000 && busy; i++) {
+		pthread_mutex_lock(&ch->lock);
+		busy = ch->busy;
+		pthread_mutex_unlock(&ch->lock);
+		if (busy)
+			usleep(1000);
+	}
+	return !busy;
+}
+
+/* The records of every published batch, one line each, in order. */
+static long lines_published(struct chain *ch, char **first_dup)
+{
+	char path[600], line[4096], **seen = NULL;
+	long n = 0;
+
+	*first_dup = NULL;
+	for (size_t i = 0; i < ch->ntokens; i++) {
+		FILE *f;
+
+		snprintf(path, sizeof(path), "%s/%s.jsonl", ch->dir,
+			 ch->tokens[i]);
+		f = fopen(path, "r");
+		CHECK(f != NULL);
+		while (f && fgets(line, sizeof(line), f)) {
+			for (long j = 0; j < n && !*first_dup; j++)
+				if (!strcmp(seen[j], line))
+					*first_dup = strdup(line);
+			seen = realloc(seen, (size_t)(n + 1) * sizeof(*seen));
+			seen[n++] = strdup(line);
+		}
+		if (f)
+			fclose(f);
+	}
+	for (long j = 0; j < n; j++)
+		free(seen[j]);
+	free(seen);
+	return n;
+}
+
+/*
+ * Against a source that answers in 40 ms: two listings share a refresh of
+ * 370 users in batches of one page; one gives up and leaves at once while the
+ * other gets the whole refresh. Then a lone listing gives up mid-refresh: the
+ * refresh stops, keeping its batches, and the next listing goes on from
+ * its head, every record once.
+ */
+static void test_interrupted_refresh(void)
+{
+	struct example_config ec;
+	struct example_server *srv = NULL;
+	struct http_client *slow = NULL;
+	struct http_config hc;
+	struct table_info *users = NULL;
+	struct chain_config cfg = {.object = "users_slow", .adhoc_ttl = 3600};
+	struct giver a, b;
+	struct table_opts o;
+	struct chain ch;
+	char err[256], u[64], *dup;
+	size_t whole = 0;
+
+	example_config_defaults(&ec);
+	ec.error_rate = 0;
+	ec.seed = 1;
+	ec.quiet = 1;
+	ec.latency_ms = 40;
+	ec.scale = 10; /* 370 users: about 25 batches of one page */
+	CHECK(example_server_start(&ec, &srv, err, sizeof(err)) == 0);
+	if (!srv)
+		return;
+	snprintf(u, sizeof(u), "http://127.0.0.1:%u", example_server_port(srv));
+	http_config_defaults(&hc);
+	hc.base_url = u;
+	hc.username = "u";
+	hc.password = "p";
+	CHECK(http_client_new(&hc, &slow) == 0);
+	CHECK(source_describe(slow, "users", &users) == 0);
+	table_opts_defaults(&o);
+	o.max_records_per_batch = 5;
+	cfg.http = slow;
+	cfg.info = users;
+	cfg.opts = &o;
+
+	/* Two listings; one leaves, the other gets the refresh whole. */
+	CHECK(chain_open(&ch, cache, &cfg) == 0);
+	giver_start(&a, &ch);
+	CHECK(chain_reaches(&ch, 0, 1));
+	giver_start(&b, &ch);
+	CHECK(chain_reaches(&ch, 1, 2));
+	__atomic_store_n(&a.give_up, 1, __ATOMIC_SEQ_CST);
+	pthread_join(a.th, NULL);
+	CHECK(a.rc == -EINTR);
+	pthread_join(b.th, NULL);
+	CHECK(b.rc == 0 && ch.ntokens > 10 && ch.st.published == 370);
+	whole = ch.ntokens;
+	chain_close(&ch);
+
+	/* A lone listing leaves mid-refresh: cancelled, batches kept. */
+	cfg.object = "users_cut";
+	CHECK(chain_open(&ch, cache, &cfg) == 0);
+	giver_start(&a, &ch);
+	CHECK(chain_reaches(&ch, 2, 1));
+	__atomic_store_n(&a.give_up, 1, __ATOMIC_SEQ_CST);
+	pthread_join(a.th, NULL);
+	CHECK(a.rc == -EINTR);
+	CHECK(chain_idle(&ch));
+	CHECK(ch.last_rc == -ECANCELED && ch.refreshed_at == 0);
+	CHECK(ch.ntokens >= 2 && ch.ntokens < whole);
+	CHECK(lines_published(&ch, &dup) == ch.st.published && !dup);
+	/* The next listing goes on from the head. */
+	CHECK(chain_refresh(&ch, NULL) == 0);
+	CHECK(ch.ntokens == whole && ch.st.published == 370);
+	CHECK(lines_published(&ch, &dup) == 370);
+	CHECK(dup == NULL);
+	free(dup);
+	chain_close(&ch);
+
+	table_opts_free(&o);
+	table_info_free(users);
+	http_client_free(slow);
+	example_server_stop(srv);
+}
+
 /* On-demand batches: at most ADHOC_MAX kept, never one held open; an open
  * one's _next describes the fetch it holds. */
 static void test_adhoc(const struct table_info *users)
@@ -449,13 +628,13 @@ static void test_adhoc(const struct table_info *users)
 	CHECK(open_chain(&ch, users, &o, "users_flight", 0) == 0);
 	snprintf(adhoc, sizeof(adhoc), "%s/_adhoc", ch.dir);
 	/* From "2": every user (their cursors are timestamps, "2..."). */
-	CHECK(chain_batch_open(&ch, "x32", &b) == 0);
+	CHECK(chain_batch_open(&ch, "x32", NULL, &b) == 0);
 	CHECK(b.fd >= 0 && b.adhoc && !b.published);
 	n = pread(b.fd, data, sizeof(data) - 1, 0);
 	CHECK(n > 0);
 	for (int i = 0; i < 2 * ADHOC_MAX; i++) {
 		snprintf(token, sizeof(token), "x7a%02x", 0x30 + i);
-		CHECK(chain_batch_stat(&ch, token, &st) == 0);
+		CHECK(chain_batch_stat(&ch, token, NULL, &st) == 0);
 		CHECK(st.st_size == 0);
 	}
 	CHECK(ch.adhoc.count <= ADHOC_MAX + 1);
@@ -599,6 +778,7 @@ int main(void)
 		test_single_flight(users);
 		test_adhoc(users);
 		test_v1(users);
+		test_interrupted_refresh();
 	}
 	table_info_free(orders);
 	table_info_free(users);

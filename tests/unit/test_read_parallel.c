@@ -257,7 +257,7 @@ static void test_in_order(void)
 {
 	struct table_info t;
 	struct table_opts o;
-	struct read_progress pr = {0, 0};
+	struct read_progress pr = {0};
 	struct run r;
 	struct buf want;
 
