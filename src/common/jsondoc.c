@@ -83,8 +83,7 @@ int jsondoc_parse(const char *text, size_t len, json_object **out,
 	return rc;
 }
 
-/* Reads the whole file into b, whose cap turns into -EFBIG. */
-static int read_whole(const char *path, struct buf *b)
+int jsondoc_read(const char *path, struct buf *b)
 {
 	char chunk[JSONDOC_CHUNK];
 	FILE *f = fopen(path, "re");
@@ -111,7 +110,7 @@ int jsondoc_load(const char *path, size_t max, json_object **out,
 	if (err)
 		memset(err, 0, sizeof(*err));
 	buf_init(&b, max);
-	rc = read_whole(path, &b);
+	rc = jsondoc_read(path, &b);
 	if (rc == 0)
 		rc = jsondoc_parse(b.data, b.len, out, err);
 	buf_free(&b);

@@ -24,6 +24,8 @@
 
 #include <json-c/json.h>
 
+#include "buf.h"
+
 /* Why a text was refused: a static reason and the byte offset it names. */
 struct jsondoc_error {
 	const char *what; /* e.g. json-c's "unexpected character", or
@@ -47,6 +49,14 @@ int jsondoc_parse(const char *text, size_t len, json_object **out,
  */
 int jsondoc_load(const char *path, size_t max, json_object **out,
 		 struct jsondoc_error *err);
+
+/*
+ * Appends the whole file at path to b, whose cap (set by the caller)
+ * bounds it. Returns 0, -errno when the file cannot be opened or read,
+ * -EFBIG when it is larger than the cap, or -ENOMEM. For a caller that
+ * needs the text itself as well as the tree.
+ */
+int jsondoc_read(const char *path, struct buf *b);
 
 /*
  * Formats err into out (outlen bytes) as "REASON at byte N", for the
