@@ -510,41 +510,41 @@ static int spec_from_json(struct ctx *cx, struct json_object *root,
 	return 0;
 }
 
-int spec_parse(const char *json, const char *name, struct spec **out, char *err,
-	       size_t errlen)
+/* The spec from a parse's outcome: rc and root (consumed), or jerr saying
+ * why there is none. */
+static int spec_from_doc(const char *name, int rc, struct json_object *root,
+			 const struct jsondoc_error *jerr, struct spec **out,
+			 char *err, size_t errlen)
 {
 	struct ctx cx = {err, errlen, ""};
-	struct json_object *root = NULL;
-	struct jsondoc_error jerr;
-	int rc;
 
 	*out = NULL;
 	if (errlen)
 		err[0] = '\0';
-	rc = jsondoc_parse(json, strlen(json), &root, &jerr);
 	if (rc)
-		return doc_error(&cx, name, rc, &jerr);
+		return doc_error(&cx, name, rc, jerr);
 	rc = spec_from_json(&cx, root, out);
 	json_object_put(root);
 	return rc;
 }
 
-int spec_load(const char *path, struct spec **out, char *err, size_t errlen)
+int spec_parse(const char *json, const char *name, struct spec **out, char *err,
+	       size_t errlen)
 {
-	struct ctx cx = {err, errlen, ""};
 	struct json_object *root = NULL;
 	struct jsondoc_error jerr;
-	int rc;
+	int rc = jsondoc_parse(json, strlen(json), &root, &jerr);
 
-	*out = NULL;
-	if (errlen)
-		err[0] = '\0';
-	rc = jsondoc_load(path, SPEC_SIZE_MAX, &root, &jerr);
-	if (rc)
-		return doc_error(&cx, path, rc, &jerr);
-	rc = spec_from_json(&cx, root, out);
-	json_object_put(root);
-	return rc;
+	return spec_from_doc(name, rc, root, &jerr, out, err, errlen);
+}
+
+int spec_load(const char *path, struct spec **out, char *err, size_t errlen)
+{
+	struct json_object *root = NULL;
+	struct jsondoc_error jerr;
+	int rc = jsondoc_load(path, SPEC_SIZE_MAX, &root, &jerr);
+
+	return spec_from_doc(path, rc, root, &jerr, out, err, errlen);
 }
 
 /* ----------------------------------------------------------- validate --- */
