@@ -180,30 +180,12 @@ static int header_value(struct pctx *cx, const char *s)
 	return 0;
 }
 
-/* Runs fn over member key of obj at its path; required: refuse without. */
-static int top_member(struct pctx *cx, json_object *obj, const char *key,
-		      int required,
-		      int (*fn)(struct pctx *, json_object *, struct profile *),
-		      struct profile *p)
-{
-	json_object *v;
-	size_t old = pctx_push(cx, key);
-	int rc = 0;
-
-	if (json_object_object_get_ex(obj, key, &v) && v)
-		rc = fn(cx, v, p);
-	else if (required)
-		rc = pctx_fail(cx, "missing");
-	pctx_pop(cx, old);
-	return rc;
-}
-
-static int parse_version(struct pctx *cx, json_object *v, struct profile *p)
+static int parse_version(struct pctx *cx, json_object *v, void *arg)
 {
 	long version = 0;
 	int rc = pctx_long(cx, v, 1, 1000, &version);
 
-	(void)p;
+	(void)arg;
 	if (!rc && version != PROFILE_VERSION)
 		rc = pctx_fail(cx,
 			       "version %ld; this lakeflowfs reads version "
@@ -212,8 +194,9 @@ static int parse_version(struct pctx *cx, json_object *v, struct profile *p)
 	return rc;
 }
 
-static int parse_name(struct pctx *cx, json_object *v, struct profile *p)
+static int parse_name(struct pctx *cx, json_object *v, void *arg)
 {
+	struct profile *p = arg;
 	int rc = pctx_string(cx, v, PROFILE_KEY_MAX, &p->name);
 
 	if (rc)
@@ -228,57 +211,46 @@ static int parse_name(struct pctx *cx, json_object *v, struct profile *p)
 	return 0;
 }
 
-static int parse_description(struct pctx *cx, json_object *v, struct profile *p)
+static int parse_description(struct pctx *cx, json_object *v, void *arg)
 {
-	return pctx_text(cx, v, &p->description);
+	return pctx_text(cx, v, &((struct profile *)arg)->description);
 }
 
-static int parse_base_url(struct pctx *cx, json_object *v, struct profile *p)
+static int parse_base_url(struct pctx *cx, json_object *v, void *arg)
 {
-	return pctx_base_url(cx, v, &p->base_url);
+	return pctx_base_url(cx, v, &((struct profile *)arg)->base_url);
 }
 
-static int parse_error_message(struct pctx *cx, json_object *v,
-			       struct profile *p)
+static int parse_error_message(struct pctx *cx, json_object *v, void *arg)
 {
-	return pctx_pointer(cx, v, 0, &p->error_message);
+	return pctx_as_pointer(cx, v, &((struct profile *)arg)->error_message);
 }
 
-/* Parses member key of obj with check into *out, at its path. */
-static int sub_string(struct pctx *cx, json_object *obj, const char *key,
-		      int (*check)(struct pctx *, const char *), char **out)
+static int as_auth_header(struct pctx *cx, json_object *v, void *out)
 {
-	json_object *v;
-	size_t old = pctx_push(cx, key);
-	int rc = 0;
+	int rc = pctx_string(cx, v, PROFILE_KEY_MAX, out);
 
-	if (!json_object_object_get_ex(obj, key, &v))
-		rc = pctx_fail(cx, "missing");
-	if (!rc)
-		rc = pctx_text(cx, v, out);
-	if (!rc && check)
-		rc = check(cx, *out);
-	pctx_pop(cx, old);
-	return rc;
+	return rc ? rc : pctx_auth_header_name(cx, *(char **)out);
 }
 
-static int parse_auth(struct pctx *cx, json_object *v, struct profile *p)
+static int as_prefix(struct pctx *cx, json_object *v, void *out)
+{
+	int rc = pctx_text(cx, v, out);
+
+	return rc ? rc : header_value(cx, *(char **)out);
+}
+
+static int parse_auth(struct pctx *cx, json_object *v, void *arg)
 {
 	static const char *const keys[] = {"type", "header", "prefix"};
-	struct profile_auth *a = &p->auth;
-	json_object *m;
+	struct profile_auth *a = &((struct profile *)arg)->auth;
 	int type = 0, rc = pctx_object(cx, v, PROFILE_MEMBERS_MAX);
-	size_t old;
 
 	if (!rc)
 		rc = pctx_known_keys(cx, v, keys, 3);
-	old = pctx_push(cx, "type");
-	if (!rc && !json_object_object_get_ex(v, "type", &m))
-		rc = pctx_fail(cx, "missing; known: none, basic, bearer, "
-				   "api_key");
-	else if (!rc)
-		rc = pctx_enum(cx, m, auth_names, 4, "authentication", &type);
-	pctx_pop(cx, old);
+	if (!rc)
+		rc = pctx_member_enum(cx, v, "type", 1, auth_names, 4,
+				      "authentication", &type);
 	a->type = (enum profile_auth_type)type;
 	if (rc)
 		return rc;
@@ -290,16 +262,17 @@ static int parse_auth(struct pctx *cx, json_object *v, struct profile *p)
 					 "api_key only");
 		return 0;
 	}
-	rc = sub_string(cx, v, "header", pctx_auth_header_name, &a->header);
-	if (!rc && json_object_object_get_ex(v, "prefix", NULL))
-		rc = sub_string(cx, v, "prefix", header_value, &a->prefix);
+	rc = pctx_member(cx, v, "header", 1, as_auth_header, &a->header);
+	if (!rc)
+		rc = pctx_member(cx, v, "prefix", 0, as_prefix, &a->prefix);
 	if (!rc && !a->prefix && !(a->prefix = strdup("")))
 		rc = -ENOMEM;
 	return rc;
 }
 
-static int parse_headers(struct pctx *cx, json_object *v, struct profile *p)
+static int parse_headers(struct pctx *cx, json_object *v, void *arg)
 {
+	struct profile *p = arg;
 	size_t old;
 	int rc =
 	    pctx_pairs(cx, v, PROFILE_PAIRS_MAX, pctx_header_name, &p->headers);
@@ -318,44 +291,28 @@ static int parse_headers(struct pctx *cx, json_object *v, struct profile *p)
 	return rc;
 }
 
-/* A member of discovery that is a JSON pointer. */
-static int sub_pointer(struct pctx *cx, json_object *obj, const char *key,
-		       int required, char **out)
+/* The discovery path: a path, without the {table} it has no table for. */
+static int as_discovery_path(struct pctx *cx, json_object *v, void *out)
 {
-	json_object *v;
-	size_t old = pctx_push(cx, key);
-	int rc = 0;
-
-	if (json_object_object_get_ex(obj, key, &v))
-		rc = pctx_pointer(cx, v, 1, out);
-	else if (required)
-		rc = pctx_fail(cx, "missing");
-	pctx_pop(cx, old);
-	return rc;
+	return pctx_path(cx, v, 0, out);
 }
 
-static int parse_discovery(struct pctx *cx, json_object *v, struct profile *p)
+static int parse_discovery(struct pctx *cx, json_object *v, void *arg)
 {
 	static const char *const keys[] = {"path", "pointer", "name"};
-	struct profile_discovery *d = &p->discovery;
-	json_object *m = NULL;
-	size_t old;
+	struct profile_discovery *d = &((struct profile *)arg)->discovery;
 	int rc = pctx_object(cx, v, PROFILE_MEMBERS_MAX);
 
 	if (!rc)
 		rc = pctx_known_keys(cx, v, keys, 3);
-	if (rc)
-		return rc;
-	old = pctx_push(cx, "path");
-	if (!json_object_object_get_ex(v, "path", &m))
-		rc = pctx_fail(cx, "missing");
-	else
-		rc = pctx_path(cx, m, 0, &d->path);
-	pctx_pop(cx, old);
 	if (!rc)
-		rc = sub_pointer(cx, v, "pointer", 1, &d->pointer);
+		rc = pctx_member(cx, v, "path", 1, as_discovery_path, &d->path);
 	if (!rc)
-		rc = sub_pointer(cx, v, "name", 0, &d->name);
+		rc = pctx_member(cx, v, "pointer", 1, pctx_as_pointer_root,
+				 &d->pointer);
+	if (!rc)
+		rc = pctx_member(cx, v, "name", 0, pctx_as_pointer_root,
+				 &d->name);
 	if (!rc && !d->name && !(d->name = strdup("")))
 		rc = -ENOMEM;
 	return rc;
@@ -427,37 +384,40 @@ static int option_tables(struct pctx *cx, json_object *v,
 	return rc;
 }
 
-/* Parses one option's members, all known to exist in v. */
+static int as_default(struct pctx *cx, json_object *v, void *o)
+{
+	return option_default(cx, v, o);
+}
+
+static int as_tables(struct pctx *cx, json_object *v, void *o)
+{
+	return option_tables(cx, v, o);
+}
+
+static int as_text(struct pctx *cx, json_object *v, void *out)
+{
+	return pctx_text(cx, v, out);
+}
+
+/* Parses one option's members, all known. */
 static int option_members(struct pctx *cx, json_object *v,
 			  struct profile_option *o)
 {
-	json_object *m;
-	size_t old;
-	int kind = 0, rc = 0;
+	int kind = 0, rc;
 
-	old = pctx_push(cx, "type");
-	if (!json_object_object_get_ex(v, "type", &m))
-		rc = pctx_fail(cx, "missing; known: integer, string, "
-				   "timestamp");
-	else
-		rc = pctx_enum(cx, m, kind_names, 3, "option type", &kind);
-	pctx_pop(cx, old);
+	rc = pctx_member_enum(cx, v, "type", 1, kind_names, 3, "option type",
+			      &kind);
 	o->kind = (enum option_kind)kind;
-	json_object_object_foreach(v, key, val)
-	{
-		if (rc || !strcmp(key, "type"))
-			continue;
-		old = pctx_push(cx, key);
-		if (!strcmp(key, "default"))
-			rc = option_default(cx, val, o);
-		else if (!strcmp(key, "tables"))
-			rc = option_tables(cx, val, o);
-		else if (!strcmp(key, "allowlist"))
-			rc = pctx_bool(cx, val, &o->allowlist);
-		else
-			rc = pctx_text(cx, val, &o->description);
-		pctx_pop(cx, old);
-	}
+	if (!rc)
+		rc = pctx_member(cx, v, "default", 0, as_default, o);
+	if (!rc)
+		rc = pctx_member(cx, v, "tables", 0, as_tables, o);
+	if (!rc)
+		rc = pctx_member(cx, v, "allowlist", 0, pctx_as_bool,
+				 &o->allowlist);
+	if (!rc)
+		rc = pctx_member(cx, v, "description", 0, as_text,
+				 &o->description);
 	return rc;
 }
 
@@ -478,8 +438,9 @@ static int option_builtin(struct pctx *cx, const struct profile_option *o)
 	return 0;
 }
 
-static int parse_options(struct pctx *cx, json_object *v, struct profile *p)
+static int parse_options(struct pctx *cx, json_object *v, void *arg)
 {
+	struct profile *p = arg;
 	static const char *const keys[] = {"type", "default", "tables",
 					   "allowlist", "description"};
 	size_t old;
@@ -515,23 +476,34 @@ static int parse_options(struct pctx *cx, json_object *v, struct profile *p)
 
 /* --------------------------------------------------------------- tables --- */
 
+/* "defaults" and "tables", which parse_tables() reads, are objects. */
+static int is_object(struct pctx *cx, json_object *v, void *max)
+{
+	return pctx_object(cx, v, *(size_t *)max);
+}
+
 static int parse_tables(struct pctx *cx, json_object *root, struct profile *p)
 {
 	json_object *tables = NULL, *defaults = NULL;
-	size_t n;
+	size_t n = PROFILE_MEMBERS_MAX, max = PROFILE_TABLES_MAX;
 	int rc;
 
+	if (!json_object_object_get_ex(root, "tables", NULL) &&
+	    !p->discovery.path) {
+		pctx_set(cx, "/tables", NULL);
+		return pctx_fail(cx, "missing: list the tables, or discover "
+				     "them (\"discovery\")");
+	}
+	rc = pctx_member(cx, root, "defaults", 0, is_object, &n);
+	if (!rc)
+		rc = pctx_member(cx, root, "tables", 0, is_object, &max);
+	if (rc)
+		return rc;
 	json_object_object_get_ex(root, "defaults", &defaults);
 	json_object_object_get_ex(root, "tables", &tables);
 	/* The defaults alone: a table of their own where tables are found. */
 	rc = ptable_parse(cx, p, defaults, NULL, NULL,
 			  p->discovery.path != NULL, &p->defaults);
-	pctx_set(cx, "/tables", NULL);
-	if (!rc && !tables && !p->discovery.path)
-		rc = pctx_fail(cx, "missing: list the tables, or discover them "
-				   "(\"discovery\")");
-	if (!rc && tables)
-		rc = pctx_object(cx, tables, PROFILE_TABLES_MAX);
 	if (rc || !tables)
 		return rc;
 	n = (size_t)json_object_object_length(tables);
@@ -594,43 +566,42 @@ static int check_options(struct pctx *cx, const struct profile *p)
 	return rc;
 }
 
-/* Reads the whole document, root an object, into p. */
+/* The top level's members, in the order they are documented. */
+static const struct {
+	const char *key;
+	int required;
+	int (*parse)(struct pctx *, json_object *, void *);
+} top_keys[] = {
+    {"lakeflowfs_profile", 1, parse_version},
+    {"name", 1, parse_name},
+    {"description", 0, parse_description},
+    {"base_url", 0, parse_base_url},
+    {"auth", 1, parse_auth},
+    {"headers", 0, parse_headers},
+    {"error_message", 0, parse_error_message},
+    {"discovery", 0, parse_discovery},
+    {"defaults", 0, NULL}, /* parse_tables() */
+    {"tables", 0, NULL},
+    {"options", 0, parse_options},
+};
+#define NTOP (sizeof(top_keys) / sizeof(top_keys[0]))
+
+/* Reads the whole document, root an object, into p: the tables last,
+ * once the options they use are known. */
 static int build(struct pctx *cx, json_object *root, struct profile *p)
 {
-	static const char *const keys[] = {"lakeflowfs_profile",
-					   "name",
-					   "description",
-					   "base_url",
-					   "auth",
-					   "headers",
-					   "error_message",
-					   "discovery",
-					   "defaults",
-					   "tables",
-					   "options"};
-	int rc = pctx_known_keys(cx, root, keys, 11);
+	const char *keys[NTOP];
+	size_t i;
+	int rc;
 
-	if (!rc)
-		rc = top_member(cx, root, "lakeflowfs_profile", 1,
-				parse_version, p);
-	if (!rc)
-		rc = top_member(cx, root, "name", 1, parse_name, p);
-	if (!rc)
-		rc = top_member(cx, root, "description", 0, parse_description,
-				p);
-	if (!rc)
-		rc = top_member(cx, root, "base_url", 0, parse_base_url, p);
-	if (!rc)
-		rc = top_member(cx, root, "auth", 1, parse_auth, p);
-	if (!rc)
-		rc = top_member(cx, root, "headers", 0, parse_headers, p);
-	if (!rc)
-		rc = top_member(cx, root, "error_message", 0,
-				parse_error_message, p);
-	if (!rc)
-		rc = top_member(cx, root, "discovery", 0, parse_discovery, p);
-	if (!rc)
-		rc = top_member(cx, root, "options", 0, parse_options, p);
+	for (i = 0; i < NTOP; i++)
+		keys[i] = top_keys[i].key;
+	rc = pctx_known_keys(cx, root, keys, NTOP);
+	for (i = 0; !rc && i < NTOP; i++)
+		if (top_keys[i].parse)
+			rc = pctx_member(cx, root, top_keys[i].key,
+					 top_keys[i].required,
+					 top_keys[i].parse, p);
 	if (!rc)
 		rc = parse_tables(cx, root, p);
 	if (!rc)

@@ -547,6 +547,82 @@ int pctx_pairs(struct pctx *cx, json_object *v, size_t max,
 	return 0;
 }
 
+/* ------------------------------------------------------------- adapters --- */
+
+int pctx_member(struct pctx *cx, json_object *obj, const char *key,
+		int required, int (*fn)(struct pctx *, json_object *, void *),
+		void *arg)
+{
+	json_object *v;
+	size_t old = pctx_push(cx, key);
+	int rc = 0;
+
+	if (json_object_object_get_ex(obj, key, &v))
+		rc = fn(cx, v, arg);
+	else if (required)
+		rc = pctx_fail(cx, "missing");
+	pctx_pop(cx, old);
+	return rc;
+}
+
+int pctx_member_enum(struct pctx *cx, json_object *obj, const char *key,
+		     int required, const char *const *names, size_t n,
+		     const char *what, int *out)
+{
+	char list[PROFILE_ERROR_SIZE / 2];
+	json_object *v;
+	size_t old = pctx_push(cx, key);
+	int rc = 0;
+
+	if (json_object_object_get_ex(obj, key, &v)) {
+		rc = pctx_enum(cx, v, names, n, what, out);
+	} else if (required) {
+		names_list(names, n, list, sizeof(list));
+		rc = pctx_fail(cx, "missing; known: %s", list);
+	}
+	pctx_pop(cx, old);
+	return rc;
+}
+
+int pctx_as_path(struct pctx *cx, json_object *v, void *out)
+{
+	return pctx_path(cx, v, 1, out);
+}
+
+int pctx_as_pointer(struct pctx *cx, json_object *v, void *out)
+{
+	return pctx_pointer(cx, v, 0, out);
+}
+
+int pctx_as_pointer_root(struct pctx *cx, json_object *v, void *out)
+{
+	return pctx_pointer(cx, v, 1, out);
+}
+
+int pctx_as_bool(struct pctx *cx, json_object *v, void *out)
+{
+	return pctx_bool(cx, v, out);
+}
+
+int pctx_as_param(struct pctx *cx, json_object *v, void *out)
+{
+	int rc = pctx_string(cx, v, PROFILE_KEY_MAX, out);
+
+	return rc ? rc : pctx_param_name(cx, *(char **)out);
+}
+
+int pctx_as_option(struct pctx *cx, json_object *v, void *out)
+{
+	int rc = pctx_string(cx, v, PROFILE_KEY_MAX, out);
+
+	return rc ? rc : pctx_option_name(cx, *(char **)out);
+}
+
+int pctx_as_params(struct pctx *cx, json_object *v, void *out)
+{
+	return pctx_pairs(cx, v, PROFILE_PAIRS_MAX, pctx_param_name, out);
+}
+
 /* ---------------------------------------------------------------- enums --- */
 
 /* In the order of enum profile_time and enum profile_paging_type. */

@@ -85,6 +85,32 @@ int pctx_pairs(struct pctx *cx, json_object *v, size_t max,
 	       int (*check_name)(struct pctx *, const char *),
 	       struct profile_pairs *out);
 
+/* ------------------------------------------------------------- adapters --- */
+
+/*
+ * Runs fn(cx, value, arg) on member key of obj at its path ("/key" pushed
+ * for the call). A member that is not there is refused when required, and
+ * else left alone; a member that is null is handed to fn, which refuses
+ * it as of the wrong type.
+ */
+int pctx_member(struct pctx *cx, json_object *obj, const char *key,
+		int required, int (*fn)(struct pctx *, json_object *, void *),
+		void *arg);
+/* pctx_member() of pctx_enum(); a required member missing is refused
+ * with the names it may have. */
+int pctx_member_enum(struct pctx *cx, json_object *obj, const char *key,
+		     int required, const char *const *names, size_t n,
+		     const char *what, int *out);
+/* The checks above in pctx_member()'s shape; out is a char ** (a long *,
+ * an int *, a struct profile_pairs *) to fill. Paths may hold {table}. */
+int pctx_as_path(struct pctx *cx, json_object *v, void *out);
+int pctx_as_pointer(struct pctx *cx, json_object *v, void *out);
+int pctx_as_pointer_root(struct pctx *cx, json_object *v, void *out);
+int pctx_as_bool(struct pctx *cx, json_object *v, void *out);
+int pctx_as_param(struct pctx *cx, json_object *v, void *out);
+int pctx_as_option(struct pctx *cx, json_object *v, void *out);
+int pctx_as_params(struct pctx *cx, json_object *v, void *out);
+
 /* The names a profile spells enum profile_time and enum
  * profile_paging_type with, in their order. */
 extern const char *const pctx_time_names[4];

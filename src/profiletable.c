@@ -32,63 +32,6 @@ static int parse_records(struct pctx *cx, json_object *v,
 	return pctx_pointer(cx, v, 1, &t->records);
 }
 
-/* Parses member key of obj (which must have it) with fn, at its path. */
-static int member(struct pctx *cx, json_object *obj, const char *key,
-		  int required, int (*fn)(struct pctx *, json_object *, void *),
-		  void *arg)
-{
-	json_object *v;
-	size_t old = pctx_push(cx, key);
-	int rc = 0;
-
-	if (json_object_object_get_ex(obj, key, &v))
-		rc = fn(cx, v, arg);
-	else if (required)
-		rc = pctx_fail(cx, "missing");
-	pctx_pop(cx, old);
-	return rc;
-}
-
-/* Adapters from member() to the value checks. */
-static int m_path(struct pctx *cx, json_object *v, void *out)
-{
-	return pctx_path(cx, v, 1, out);
-}
-
-static int m_pointer(struct pctx *cx, json_object *v, void *out)
-{
-	return pctx_pointer(cx, v, 0, out);
-}
-
-static int m_pointer_root(struct pctx *cx, json_object *v, void *out)
-{
-	return pctx_pointer(cx, v, 1, out);
-}
-
-static int m_bool(struct pctx *cx, json_object *v, void *out)
-{
-	return pctx_bool(cx, v, out);
-}
-
-static int m_param(struct pctx *cx, json_object *v, void *out)
-{
-	int rc = pctx_string(cx, v, PROFILE_KEY_MAX, out);
-
-	return rc ? rc : pctx_param_name(cx, *(char **)out);
-}
-
-static int m_option(struct pctx *cx, json_object *v, void *out)
-{
-	int rc = pctx_string(cx, v, PROFILE_KEY_MAX, out);
-
-	return rc ? rc : pctx_option_name(cx, *(char **)out);
-}
-
-static int m_params(struct pctx *cx, json_object *v, void *out)
-{
-	return pctx_pairs(cx, v, PROFILE_PAIRS_MAX, pctx_param_name, out);
-}
-
 /* Checks obj is an object with only the known keys (so at most n). */
 static int keys_of(struct pctx *cx, json_object *obj, const char *const *known,
 		   size_t n)
@@ -160,11 +103,12 @@ static int parse_schema(struct pctx *cx, json_object *v,
 	s->kind = PROFILE_SCHEMA_ENDPOINT;
 	rc = keys_of(cx, v, keys, 3);
 	if (!rc)
-		rc = member(cx, v, "path", 1, m_path, &s->path);
+		rc = pctx_member(cx, v, "path", 1, pctx_as_path, &s->path);
 	if (!rc)
-		rc = member(cx, v, "pointer", 1, m_pointer_root, &s->pointer);
+		rc = pctx_member(cx, v, "pointer", 1, pctx_as_pointer_root,
+				 &s->pointer);
 	if (!rc)
-		rc = member(cx, v, "types", 1, m_types, s);
+		rc = pctx_member(cx, v, "types", 1, m_types, s);
 	return rc;
 }
 
@@ -177,13 +121,13 @@ static int parse_metadata(struct pctx *cx, json_object *v,
 	int rc = keys_of(cx, v, keys, 3);
 
 	if (!rc)
-		rc = member(cx, v, "path", 1, m_path, &m->path);
+		rc = pctx_member(cx, v, "path", 1, pctx_as_path, &m->path);
 	if (!rc)
-		rc = member(cx, v, "primary_keys", 0, m_pointer,
-			    &m->primary_keys);
+		rc = pctx_member(cx, v, "primary_keys", 0, pctx_as_pointer,
+				 &m->primary_keys);
 	if (!rc)
-		rc = member(cx, v, "cursor_field", 0, m_pointer,
-			    &m->cursor_field);
+		rc = pctx_member(cx, v, "cursor_field", 0, pctx_as_pointer,
+				 &m->cursor_field);
 	if (!rc && !m->primary_keys && !m->cursor_field)
 		rc = pctx_fail(cx, "names neither primary_keys nor "
 				   "cursor_field");
@@ -231,23 +175,6 @@ static int parse_primary_keys(struct pctx *cx, json_object *v,
 	return rc;
 }
 
-/* Member key of v as one of names (stored in *out as its index). */
-static int member_enum(struct pctx *cx, json_object *v, const char *key,
-		       const char *const *names, size_t n, const char *what,
-		       int *out)
-{
-	json_object *m;
-	size_t old;
-	int rc = 0;
-
-	if (!json_object_object_get_ex(v, key, &m))
-		return 0;
-	old = pctx_push(cx, key);
-	rc = pctx_enum(cx, m, names, n, what, out);
-	pctx_pop(cx, old);
-	return rc;
-}
-
 static int parse_cursor(struct pctx *cx, json_object *v,
 			struct profile_table *t)
 {
@@ -261,22 +188,18 @@ static int parse_cursor(struct pctx *cx, json_object *v,
 
 	c->present = 1;
 	if (!rc)
-		rc = member(cx, v, "field", 0, m_pointer, &c->field);
-	if (!rc && !json_object_object_get_ex(v, "format", NULL)) {
-		size_t old = pctx_push(cx, "format");
-
-		rc = pctx_fail(cx, "missing; known: iso_us_offset, iso_s_z");
-		pctx_pop(cx, old);
-	}
+		rc = pctx_member(cx, v, "field", 0, pctx_as_pointer, &c->field);
 	if (!rc)
-		rc = member_enum(cx, v, "format", pctx_time_names + 1, 2,
-				 "cursor format", &format);
+		rc = pctx_member_enum(cx, v, "format", 1, pctx_time_names + 1,
+				      2, "cursor format", &format);
 	c->format = (enum profile_time)(format + 1);
 	if (!rc)
-		rc = member_enum(cx, v, "order", orders, 3, "order", &order);
+		rc = pctx_member_enum(cx, v, "order", 0, orders, 3, "order",
+				      &order);
 	c->order = (enum profile_order)order;
 	if (!rc)
-		rc = member(cx, v, "sort_params", 0, m_params, &c->sort_params);
+		rc = pctx_member(cx, v, "sort_params", 0, pctx_as_params,
+				 &c->sort_params);
 	if (!rc && c->sort_params.n && c->order == PROFILE_ORDER_ASCENDING)
 		rc = pctx_fail(cx, "sort_params are for an order other than "
 				   "ascending: they make it ascending");
@@ -309,17 +232,19 @@ static int parse_incremental(struct pctx *cx, json_object *v,
 	int rc = keys_of(cx, v, keys, 5);
 
 	if (!rc)
-		rc = member(cx, v, "since", 1, m_param, &in->since);
+		rc = pctx_member(cx, v, "since", 1, pctx_as_param, &in->since);
 	if (!rc)
-		rc = member(cx, v, "until", 0, m_param, &in->until);
+		rc = pctx_member(cx, v, "until", 0, pctx_as_param, &in->until);
 	if (!rc)
-		rc = member(cx, v, "inclusive", 0, m_bool, &in->inclusive);
+		rc = pctx_member(cx, v, "inclusive", 0, pctx_as_bool,
+				 &in->inclusive);
 	if (!rc)
-		rc = member_enum(cx, v, "format", pctx_time_names, 4, "format",
-				 &format);
+		rc = pctx_member_enum(cx, v, "format", 0, pctx_time_names, 4,
+				      "format", &format);
 	in->format = (enum profile_time)format;
 	if (!rc)
-		rc = member(cx, v, "stop_at_cap", 0, m_bool, &in->stop_at_cap);
+		rc = pctx_member(cx, v, "stop_at_cap", 0, pctx_as_bool,
+				 &in->stop_at_cap);
 	return rc;
 }
 
@@ -334,14 +259,14 @@ static int parse_window(struct pctx *cx, json_object *v,
 
 	w->present = 1;
 	if (!rc)
-		rc = member(cx, v, "width_option", 1, m_option,
-			    &w->width_option);
+		rc = pctx_member(cx, v, "width_option", 1, pctx_as_option,
+				 &w->width_option);
 	if (!rc)
-		rc = member(cx, v, "start_option", 0, m_option,
-			    &w->start_option);
+		rc = pctx_member(cx, v, "start_option", 0, pctx_as_option,
+				 &w->start_option);
 	if (!rc)
-		rc = member_enum(cx, v, "oldest", oldest, 1, "oldest record",
-				 &o);
+		rc = pctx_member_enum(cx, v, "oldest", 0, oldest, 1,
+				      "oldest record", &o);
 	w->oldest = (enum profile_oldest)o;
 	return rc;
 }
@@ -357,14 +282,8 @@ static int m_next(struct pctx *cx, json_object *v, void *arg)
 	struct profile_paging *pg = arg;
 	int in = 0, rc = keys_of(cx, v, keys, 3);
 
-	if (!rc && !json_object_object_get_ex(v, "in", NULL)) {
-		size_t old = pctx_push(cx, "in");
-
-		rc = pctx_fail(cx, "missing; known: body, header, link");
-		pctx_pop(cx, old);
-	}
 	if (!rc)
-		rc = member_enum(cx, v, "in", ins, 3, "place", &in);
+		rc = pctx_member_enum(cx, v, "in", 1, ins, 3, "place", &in);
 	pg->next_in = (enum profile_next_in)(in + 1);
 	if (rc)
 		return rc;
@@ -375,9 +294,10 @@ static int m_next(struct pctx *cx, json_object *v, void *arg)
 				 : in == 1 ? "\"name\" only"
 					   : "nothing else");
 	if (in == 0)
-		return member(cx, v, "pointer", 1, m_pointer, &pg->next);
+		return pctx_member(cx, v, "pointer", 1, pctx_as_pointer,
+				   &pg->next);
 	if (in == 1) {
-		rc = member(cx, v, "name", 1, m_param, &pg->next);
+		rc = pctx_member(cx, v, "name", 1, pctx_as_param, &pg->next);
 		return rc ? rc : pctx_header_name(cx, pg->next);
 	}
 	return 0;
@@ -457,14 +377,14 @@ static int paging_members(struct pctx *cx, json_object *v,
 	}
 	pg->start = type == PROFILE_PAGING_PAGE_NUMBER ? 1 : 0;
 	if (paging_takes(type, "param"))
-		rc = member(cx, v, "param", 1, m_param, &pg->param);
+		rc = pctx_member(cx, v, "param", 1, pctx_as_param, &pg->param);
 	if (!rc)
-		rc = member(cx, v, "start", 0, m_start, &pg->start);
+		rc = pctx_member(cx, v, "start", 0, m_start, &pg->start);
 	if (!rc)
-		rc = member(cx, v, "next",
-			    type == PROFILE_PAGING_NEXT_URL ||
-				type == PROFILE_PAGING_CURSOR,
-			    m_next, pg);
+		rc = pctx_member(cx, v, "next",
+				 type == PROFILE_PAGING_NEXT_URL ||
+				     type == PROFILE_PAGING_CURSOR,
+				 m_next, pg);
 	if (!rc && type == PROFILE_PAGING_CURSOR &&
 	    pg->next_in == PROFILE_NEXT_LINK)
 		rc = pctx_fail(cx, "a cursor token comes from the body or a "
@@ -476,19 +396,12 @@ static int parse_paging(struct pctx *cx, json_object *v,
 			struct profile_table *t)
 {
 	struct profile_paging *pg = &t->paging;
-	json_object *type;
 	int i = 0, rc = pctx_object(cx, v, PROFILE_MEMBERS_MAX);
-	size_t old;
 
 	pg->present = 1;
-	if (rc)
-		return rc;
-	old = pctx_push(cx, "type");
-	if (!json_object_object_get_ex(v, "type", &type))
-		rc = pctx_fail(cx, "missing");
-	else
-		rc = pctx_enum(cx, type, pctx_paging_names, 5, "paginator", &i);
-	pctx_pop(cx, old);
+	if (!rc)
+		rc = pctx_member_enum(cx, v, "type", 1, pctx_paging_names, 5,
+				      "paginator", &i);
 	pg->type = (enum profile_paging_type)i;
 	if (!rc)
 		rc = paging_members(cx, v, pg);
@@ -496,7 +409,7 @@ static int parse_paging(struct pctx *cx, json_object *v,
 	if (pg->next_in != PROFILE_NEXT_NONE)
 		pg->end |= PROFILE_END_NEXT_MARKER;
 	if (!rc && pg->type != PROFILE_PAGING_NONE)
-		rc = member(cx, v, "end", 0, m_end, pg);
+		rc = pctx_member(cx, v, "end", 0, m_end, pg);
 	if (pg->type == PROFILE_PAGING_NONE)
 		pg->end = 0;
 	return rc;
@@ -516,13 +429,14 @@ static int parse_page_size(struct pctx *cx, json_object *v,
 
 	ps->present = 1;
 	if (!rc)
-		rc = member(cx, v, "param", 0, m_param, &ps->param);
+		rc = pctx_member(cx, v, "param", 0, pctx_as_param, &ps->param);
 	if (!rc)
-		rc = member(cx, v, "value", 0, m_size, &ps->value);
+		rc = pctx_member(cx, v, "value", 0, m_size, &ps->value);
 	if (!rc)
-		rc = member(cx, v, "option", 0, m_option, &ps->option);
+		rc = pctx_member(cx, v, "option", 0, pctx_as_option,
+				 &ps->option);
 	if (!rc)
-		rc = member(cx, v, "max", 0, m_size, &ps->max);
+		rc = pctx_member(cx, v, "max", 0, m_size, &ps->max);
 	if (!rc && !ps->value == !ps->option)
 		rc = pctx_fail(cx, "give either \"value\" (a fixed size) or "
 				   "\"option\" (a table option's value)");
@@ -553,7 +467,7 @@ static int parse_filters(struct pctx *cx, json_object *v,
 static int parse_params(struct pctx *cx, json_object *v,
 			struct profile_table *t)
 {
-	return m_params(cx, v, &t->params);
+	return pctx_as_params(cx, v, &t->params);
 }
 
 static int parse_deletes(struct pctx *cx, json_object *v,
@@ -563,9 +477,11 @@ static int parse_deletes(struct pctx *cx, json_object *v,
 	int rc = keys_of(cx, v, keys, 2);
 
 	if (!rc)
-		rc = member(cx, v, "path", 1, m_path, &t->deletes.path);
+		rc = pctx_member(cx, v, "path", 1, pctx_as_path,
+				 &t->deletes.path);
 	if (!rc)
-		rc = member(cx, v, "params", 0, m_params, &t->deletes.params);
+		rc = pctx_member(cx, v, "params", 0, pctx_as_params,
+				 &t->deletes.params);
 	return rc;
 }
 

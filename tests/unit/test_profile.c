@@ -605,6 +605,11 @@ static void test_refuse_top_level(void)
 	REFUSED(t, "/tables", NULL,
 		E "/tables: missing: list the tables, or discover them "
 		  "(\"discovery\")");
+	REFUSED(t, "/defaults", "null",
+		E "/defaults: must be an object, not null");
+	REFUSED(t, "/tables", "[]", E "/tables: must be an object, not an array");
+	REFUSED(t, "/description", "null",
+		E "/description: must be a string, not null");
 	REFUSED(t, "/discovery", "{\"path\": \"/t\"}",
 		E "/discovery/pointer: missing");
 	REFUSED(t, "/discovery", "{\"path\": \"/{table}\", \"pointer\": \"\"}",
@@ -692,7 +697,8 @@ static void test_refuse_table_members(void)
 		E "/tables/issues/paging/type: unknown paginator \"pages\"; "
 		  "known: none, page_number, next_url, cursor, offset");
 	REFUSED(t, "/defaults/paging/type", NULL,
-		E "/defaults/paging/type: missing");
+		E "/defaults/paging/type: missing; known: none, page_number, "
+		  "next_url, cursor, offset");
 	REFUSED(t, "/defaults/paging/next/in", "\"footer\"",
 		E "/defaults/paging/next/in: unknown place \"footer\"; known: "
 		  "body, header, link");
