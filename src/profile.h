@@ -13,7 +13,7 @@
  * work together are refused with one message naming the JSON pointer of
  * the problem, e.g.
  *   profile tracker.json: /tables/issues/paging/type: unknown paginator
- *   "pages"; known: page_number, next_url, cursor, offset, none
+ *   "pages"; known: none, page_number, next_url, cursor, offset
  *
  * Tables inherit: each member of "defaults" applies to every table whose
  * entry does not have that member; a member set to null in an entry
@@ -24,10 +24,11 @@
  * profile that owns every string and array reachable from it; it is
  * immutable, so threads may read it at once, and profile_free() releases
  * it. Every pointer a profile_* function returns is borrowed from the
- * profile and lives until profile_free(). Strings named "pointer" hold a
- * JSON pointer (RFC 6901) as checked text, to be used with
- * jscan_pointer(); strings named "path" hold a path relative to the
- * source's base URL, checked as lakeflowfs-profile(5) says.
+ * profile and lives until profile_free(). Strings the comments call a
+ * pointer hold a JSON pointer (RFC 6901) as checked text, for
+ * jscan_pointer(); strings called a path hold a path relative to the
+ * source's base URL, checked as lakeflowfs-profile(5) says (so it stays
+ * under the base URL's origin).
  */
 #ifndef LF_PROFILE_H
 #define LF_PROFILE_H
