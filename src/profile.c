@@ -22,6 +22,11 @@
 #include "profileparse.h"
 #include "profiletable.h"
 
+/* The nesting a profile may have is what both of its parsers allow. */
+_Static_assert(PROFILE_DEPTH_MAX == JSCAN_DEPTH_MAX &&
+		   PROFILE_DEPTH_MAX == JSON_TOKENER_DEFAULT_DEPTH,
+	       "json-c's and jscan's depth is the profile's");
+
 /* ---------------------------------------------------------- duplicates --- */
 
 /* A member name as decoded, for sorting. */
