@@ -16,6 +16,7 @@
 
 #include "common/buf.h"
 #include "common/isotime.h"
+#include "common/jsondoc.h"
 #include "log.h"
 #include "token.h"
 
@@ -46,35 +47,12 @@ int write_atomic(const char *path, const char *data, size_t len)
 	return rc;
 }
 
-/* Reads a small file whole into out (capped at SMALL_FILE_MAX). */
-static int read_small(const char *path, struct buf *out)
-{
-	char chunk[4096];
-	FILE *f = fopen(path, "r");
-	size_t n;
-	int rc = 0;
-
-	if (!f)
-		return -errno;
-	while (rc == 0 && (n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		rc = buf_append(out, chunk, n);
-	fclose(f);
-	return rc == -E2BIG ? -EINVAL : rc;
-}
-
 /* Parses the JSON file at path. -ENOENT when it is not there. */
 static int load_json(const char *path, struct json_object **obj)
 {
-	struct buf b;
-	int rc;
+	int rc = jsondoc_load(path, SMALL_FILE_MAX, obj, NULL);
 
-	*obj = NULL;
-	buf_init(&b, SMALL_FILE_MAX);
-	rc = read_small(path, &b);
-	if (rc == 0)
-		rc = json_parse_strict(b.data ? b.data : "", obj);
-	buf_free(&b);
-	return rc;
+	return rc == -EFBIG ? -EINVAL : rc;
 }
 
 /* A time as the state keeps it: an API timestamp, or null for none. */

@@ -18,6 +18,7 @@
 
 #include <json-c/json.h>
 
+#include "common/jsondoc.h"
 #include "log.h"
 
 #define DEFAULT_SNAPSHOT_TTL 300
@@ -25,6 +26,8 @@
 #define DEFAULT_RETRIES 5
 #define DEFAULT_REFRESH 30
 #define DEFAULT_PARALLEL 8
+/* A connection file is a few short strings. */
+#define CONNECTION_SIZE_MAX (1u << 20)
 
 enum { KEY_HELP, KEY_VERSION };
 
@@ -298,22 +301,45 @@ out:
 	return rc;
 }
 
+/* Why a connection document gave no object, in why (len bytes). */
+static const char *connection_why(int rc, const struct jsondoc_error *jerr,
+				  char *why, size_t len)
+{
+	if (rc == 0)
+		snprintf(why, len, "wrong type");
+	else if (rc == -EINVAL)
+		jsondoc_error_text(jerr, why, len);
+	else if (rc == -EFBIG)
+		snprintf(why, len, "larger than %u bytes", CONNECTION_SIZE_MAX);
+	else
+		snprintf(why, len, "%s", strerror(-rc));
+	return why;
+}
+
 static int load_connection(struct options *o)
 {
-	struct json_object *obj = json_object_from_file(o->connection);
+	struct json_object *obj = NULL;
+	struct jsondoc_error jerr;
+	char why[128];
+	int rc;
 
+	rc = jsondoc_load(o->connection, CONNECTION_SIZE_MAX, &obj, &jerr);
 	warn_readable("connection", o->connection);
-
-	return apply_connection(obj, json_util_get_last_err(), o->connection, o);
+	return apply_connection(
+	    obj, connection_why(rc, &jerr, why, sizeof(why)), o->connection, o);
 }
 
 int options_parse_connection_json(const char *json, const char *name,
 				  struct options *o)
 {
-	enum json_tokener_error jerr = json_tokener_success;
-	struct json_object *obj = json_tokener_parse_verbose(json, &jerr);
+	struct json_object *obj = NULL;
+	struct jsondoc_error jerr;
+	char why[128];
+	int rc;
 
-	return apply_connection(obj, json_tokener_error_desc(jerr), name, o);
+	rc = jsondoc_parse(json, strlen(json), &obj, &jerr);
+	return apply_connection(
+	    obj, connection_why(rc, &jerr, why, sizeof(why)), name, o);
 }
 
 /* Finds the password and user from the connection file, -o, or env. */

@@ -7,7 +7,6 @@
  */
 #include "spec.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
@@ -18,6 +17,7 @@
 #include <json-c/json.h>
 
 #include "common/buf.h"
+#include "common/jsondoc.h"
 
 #define DIR_NAME_MAX  255
 #define SPEC_SIZE_MAX (16u << 20)
@@ -415,34 +415,23 @@ void spec_free(struct spec *s)
 	free(s);
 }
 
-/* Parses all of text (white space around it allowed) into *obj. */
-static int parse_text(struct ctx *cx, const char *text, const char *name,
-		      struct json_object **obj)
+/* Says why a spec document did not parse: a file, or not JSON. */
+static int doc_error(struct ctx *cx, const char *name, int rc,
+		     const struct jsondoc_error *jerr)
 {
-	struct json_tokener *tok = json_tokener_new();
-	size_t len = strlen(text), end;
-	enum json_tokener_error jerr;
-
-	if (!tok)
-		return -ENOMEM;
-	json_tokener_set_flags(tok, JSON_TOKENER_STRICT); /* no "a": 1, */
-	*obj = json_tokener_parse_ex(tok, text, (int)len + 1);
-	jerr = json_tokener_get_error(tok);
-	end = json_tokener_get_parse_end(tok);
-	json_tokener_free(tok);
-	while (jerr == json_tokener_success && end < len &&
-	       isspace((unsigned char)text[end]))
-		end++;
-	if (jerr == json_tokener_success && end >= len && *obj)
-		return 0;
-	json_object_put(*obj);
-	*obj = NULL;
+	if (rc == -ENOMEM)
+		return option_error(cx->err, cx->errlen, "spec: out of memory");
+	if (rc == -EFBIG)
+		return option_error(cx->err, cx->errlen,
+				    "spec: %s: larger than %u bytes", name,
+				    SPEC_SIZE_MAX);
+	if (rc != -EINVAL)
+		return option_error(cx->err, cx->errlen,
+				    "spec: cannot read %s: %s", name,
+				    strerror(-rc));
 	return option_error(cx->err, cx->errlen,
-		    "spec: %s: not valid JSON (%s near byte %zu)", name,
-		    jerr == json_tokener_success
-			? "trailing data"
-			: json_tokener_error_desc(jerr),
-		    end);
+			    "spec: %s: not valid JSON (%s near byte %zu)", name,
+			    jerr->what, jerr->offset);
 }
 
 /* {"pipeline_spec": {...}} -> the object array, checked. */
@@ -503,26 +492,17 @@ static int spec_build(struct ctx *cx, struct json_object *root, struct spec *s)
 	return rc;
 }
 
-int spec_parse(const char *json, const char *name, struct spec **out, char *err,
-	       size_t errlen)
+/* Builds the spec from its parsed document (borrowed). */
+static int spec_from_json(struct ctx *cx, struct json_object *root,
+			  struct spec **out)
 {
-	struct ctx cx = {err, errlen, ""};
-	struct json_object *root = NULL;
-	struct spec *s;
-	int rc;
+	struct spec *s = calloc(1, sizeof(*s));
+	int rc = s ? spec_build(cx, root, s) : -ENOMEM;
 
-	*out = NULL;
-	if (errlen)
-		err[0] = '\0';
-	rc = parse_text(&cx, json, name, &root);
-	if (rc)
-		return rc;
-	s = calloc(1, sizeof(*s));
-	rc = s ? spec_build(&cx, root, s) : -ENOMEM;
-	json_object_put(root);
 	if (rc) {
 		if (rc == -ENOMEM)
-			option_error(err, errlen, "spec: out of memory");
+			option_error(cx->err, cx->errlen,
+				     "spec: out of memory");
 		spec_free(s);
 		return rc;
 	}
@@ -530,50 +510,41 @@ int spec_parse(const char *json, const char *name, struct spec **out, char *err,
 	return 0;
 }
 
-/* Reads a whole (small) file into a malloc'd, NUL-terminated string. */
-static int read_file(const char *path, char **text, char *err, size_t errlen)
+/* The spec from a parse's outcome: rc and root (consumed), or jerr saying
+ * why there is none. */
+static int spec_from_doc(const char *name, int rc, struct json_object *root,
+			 const struct jsondoc_error *jerr, struct spec **out,
+			 char *err, size_t errlen)
 {
-	FILE *f = fopen(path, "r");
-	char chunk[8192];
-	struct buf b;
-	size_t n;
-	int rc = 0;
+	struct ctx cx = {err, errlen, ""};
 
-	*text = NULL;
-	if (!f)
-		return option_error(err, errlen, "spec: cannot read %s: %s", path,
-			    strerror(errno));
-	buf_init(&b, SPEC_SIZE_MAX);
-	while (!rc && (n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		rc = buf_append(&b, chunk, n);
-	if (!rc && ferror(f))
-		rc = option_error(err, errlen, "spec: cannot read %s: %s", path,
-			  strerror(errno));
-	else if (rc == -E2BIG)
-		rc = option_error(err, errlen, "spec: %s: larger than %u bytes", path,
-			  SPEC_SIZE_MAX);
-	else if (!rc && b.len && memchr(b.data, '\0', b.len))
-		rc = option_error(err, errlen, "spec: %s: binary (has a NUL byte)",
-			  path);
-	fclose(f);
-	if (!rc && !(*text = b.data ? buf_steal(&b) : strdup("")))
-		rc = -ENOMEM;
-	buf_free(&b);
+	*out = NULL;
+	if (errlen)
+		err[0] = '\0';
+	if (rc)
+		return doc_error(&cx, name, rc, jerr);
+	rc = spec_from_json(&cx, root, out);
+	json_object_put(root);
 	return rc;
+}
+
+int spec_parse(const char *json, const char *name, struct spec **out, char *err,
+	       size_t errlen)
+{
+	struct json_object *root = NULL;
+	struct jsondoc_error jerr;
+	int rc = jsondoc_parse(json, strlen(json), &root, &jerr);
+
+	return spec_from_doc(name, rc, root, &jerr, out, err, errlen);
 }
 
 int spec_load(const char *path, struct spec **out, char *err, size_t errlen)
 {
-	char *text;
-	int rc;
+	struct json_object *root = NULL;
+	struct jsondoc_error jerr;
+	int rc = jsondoc_load(path, SPEC_SIZE_MAX, &root, &jerr);
 
-	*out = NULL;
-	rc = read_file(path, &text, err, errlen);
-	if (rc)
-		return rc;
-	rc = spec_parse(text, path, out, err, errlen);
-	free(text);
-	return rc;
+	return spec_from_doc(path, rc, root, &jerr, out, err, errlen);
 }
 
 /* ----------------------------------------------------------- validate --- */

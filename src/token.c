@@ -15,6 +15,7 @@
 #include <json-c/json.h>
 
 #include "common/isotime.h"
+#include "common/jsondoc.h"
 
 /* Shapes: 'd' is any ASCII digit, every other character stands for itself. */
 #define TS_SHAPE	 "dddd-dd-ddTdd:dd:dd.dddddd+00:00"
@@ -259,28 +260,7 @@ int offset_json(const char *cursor, struct buf *out)
 
 int json_parse_strict(const char *json, struct json_object **obj)
 {
-	struct json_tokener *tok = json_tokener_new();
-	size_t len = strlen(json), end;
-	int rc = 0;
-
-	if (!tok)
-		return -ENOMEM;
-	json_tokener_set_flags(tok, JSON_TOKENER_STRICT); /* no "a": 1, */
-	/* The terminator is passed too, so a bare literal or number ends. */
-	*obj = json_tokener_parse_ex(tok, json, (int)len + 1);
-	end = json_tokener_get_parse_end(tok);
-	if (json_tokener_get_error(tok) != json_tokener_success)
-		rc = -EINVAL;
-	while (!rc && end < len && isspace((unsigned char)json[end]))
-		end++;
-	if (!rc && end < len)
-		rc = -EINVAL;
-	json_tokener_free(tok);
-	if (rc) {
-		json_object_put(*obj);
-		*obj = NULL;
-	}
-	return rc;
+	return jsondoc_parse(json, strlen(json), obj, NULL);
 }
 
 int offset_from_json(struct json_object *obj, char **cursor)

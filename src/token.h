@@ -80,8 +80,9 @@ int offset_parse(const char *json, char **cursor);
 int offset_from_json(struct json_object *obj, char **cursor);
 
 /*
- * Parses all of json, strictly (surrounding white space allowed), into
- * *obj (the caller puts it; NULL for null). Returns 0, -EINVAL or -ENOMEM.
+ * jsondoc_parse() over a NUL-terminated text: all of json, strictly
+ * (surrounding white space allowed), into *obj (the caller puts it; NULL
+ * for null). Returns 0, -EINVAL or -ENOMEM.
  */
 int json_parse_strict(const char *json, struct json_object **obj);
 

@@ -220,7 +220,7 @@ static int post_record(struct store *st, int t, const struct httpd_request *req,
 	char err[256] = "";
 	int rc;
 
-	jsondoc_parse(req->body, req->body_len, &obj, NULL, 0);
+	jsondoc_parse(req->body, req->body_len, &obj, NULL);
 	if (!obj || !json_object_is_type(obj, json_type_object)) {
 		json_object_put(obj);
 		return fail(status, 400, out,

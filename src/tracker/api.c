@@ -217,7 +217,7 @@ static json_object *read_object(const struct httpd_request *req,
 {
 	json_object *obj = NULL;
 
-	if (jsondoc_parse(req->body, req->body_len, &obj, NULL, 0)) {
+	if (jsondoc_parse(req->body, req->body_len, &obj, NULL)) {
 		fail(ans, 400, "Problems parsing JSON");
 		return NULL;
 	}
