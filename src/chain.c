@@ -678,6 +678,16 @@ int chain_head_json(struct chain *ch, struct buf *out)
 	return rc;
 }
 
+unsigned chain_epoch(struct chain *ch)
+{
+	unsigned epoch;
+
+	pthread_mutex_lock(&ch->lock);
+	epoch = ch->st.epoch;
+	pthread_mutex_unlock(&ch->lock);
+	return epoch;
+}
+
 void chain_counts(struct chain *ch, unsigned long *listings,
 		  unsigned long *refreshes)
 {
