@@ -91,17 +91,46 @@ static int build_metadata(struct object *o)
 	return memfile_from_json(&o->metadata, obj);
 }
 
-static int build_schema(struct object *o)
+/* The Spark StructType JSON of t's columns, as a memfile. */
+static int schema_memfile(const struct table_info *t, struct memfile *mf)
 {
 	struct buf b;
 	int rc;
 
 	buf_init(&b, 0);
-	rc = schema_spark_json(o->info, &b);
+	rc = schema_spark_json(t, &b);
 	if (rc == 0)
 		rc = buf_putc(&b, '\n');
-	o->schema.len = b.len;
-	o->schema.data = buf_steal(&b);
+	mf->len = b.len;
+	mf->data = buf_steal(&b);
+	return rc;
+}
+
+/*
+ * history.schema.json: the table's columns, then __START_AT and __END_AT
+ * typed as the sequence_by column, whose values they hold (__END_AT is
+ * null for the live version).
+ */
+static int build_history_schema(struct object *o, const struct view_def *def)
+{
+	struct table_info t = *o->info;
+	struct field *f = calloc(t.nfields + 2, sizeof(*f));
+	enum field_type type = FIELD_STRING;
+	int rc;
+
+	if (!f)
+		return -ENOMEM;
+	for (size_t i = 0; i < t.nfields; i++) {
+		f[i] = t.fields[i];
+		if (!strcmp(t.fields[i].name, def->sequence_by))
+			type = t.fields[i].type;
+	}
+	f[t.nfields] = (struct field){(char *)"__START_AT", type, 0, NULL, 0};
+	f[t.nfields + 1] = (struct field){(char *)"__END_AT", type, 1, NULL, 0};
+	t.fields = f;
+	t.nfields += 2;
+	rc = schema_memfile(&t, &o->history_schema);
+	free(f);
 	return rc;
 }
 
@@ -199,27 +228,47 @@ static int produce_sample(void *arg, FILE *out, int64_t version, char **meta)
 			    &progress);
 }
 
+/* Makes file (entry e) of o as CSV from the cached JSON lines of from. */
+static int produce_csv_of(struct object *o, struct centry *e, const char *file,
+			  const struct centry *from, FILE *out)
+{
+	int64_t started = produce_begin(o, e, file);
+	FILE *in = fopen(from->path, "r");
+	struct activity act;
+	int rc;
+
+	if (!in) {
+		rc = -errno;
+		lf_err("%s: cannot read %s: %s", o->dir, from->path,
+		       strerror(errno));
+		return rc;
+	}
+	status_begin(&o->m->status, &act, o->dir, file, NULL);
+	rc = csv_from_jsonl(o->info, in, out);
+	status_end(&o->m->status, &act);
+	fclose(in);
+	produce_end(o, file, rc, NULL, started);
+	return rc;
+}
+
 /* Produces snapshot.csv from the cached snapshot.jsonl. */
 static int produce_csv(void *arg, FILE *out, int64_t version, char **meta)
 {
 	struct object *o = arg;
-	int64_t started = produce_begin(o, &o->csv, "snapshot.csv");
-	FILE *in = fopen(o->jsonl.path, "r");
-	struct activity act;
-	int rc;
 
 	(void)version, (void)meta;
-	if (!in) {
-		rc = -errno;
-		lf_err("%s: cannot read %s: %s", o->dir, o->jsonl.path, strerror(errno));
-		return rc;
-	}
-	status_begin(&o->m->status, &act, o->dir, "snapshot.csv", NULL);
-	rc = csv_from_jsonl(o->info, in, out);
-	status_end(&o->m->status, &act);
-	fclose(in);
-	produce_end(o, "snapshot.csv", rc, NULL, started);
-	return rc;
+	return produce_csv_of(o, &o->csv, "snapshot.csv", &o->jsonl, out);
+}
+
+/* Produces current.csv from the cached current.jsonl. */
+static int produce_current_csv(void *arg, FILE *out, int64_t version,
+			       char **meta)
+{
+	struct object *o = arg;
+
+	(void)version, (void)meta;
+	return produce_csv_of(o, &o->current_csv, "current.csv",
+			      &o->target.current, out);
 }
 
 /* A short hash of the options, so that differently configured mounts of the
@@ -288,6 +337,43 @@ static int open_chains(struct mount *m, struct object *o)
 	return rc;
 }
 
+/*
+ * Opens the destination table of a cdc or cdc_with_deletes object, with
+ * the keys, sequence and SCD type of its spec entry. A snapshot object's
+ * current files are its snapshot's; an append object has none. Returns 0,
+ * -EINVAL (a definition no table can be built by) or -errno, the reason
+ * printed.
+ */
+static int open_target(struct mount *m, struct object *o)
+{
+	const struct spec_table *st = o->spec;
+	struct view_def def;
+	char err[512] = "", rel[300];
+	int rc;
+
+	o->has_current = o->info->ingestion != INGEST_APPEND;
+	if (o->info->ingestion == INGEST_SNAPSHOT || !o->has_current)
+		return 0;
+	view_def_init(&def, o->info, st ? st->primary_keys : NULL,
+		      st ? st->nprimary_keys : 0, st ? st->sequence_by : NULL,
+		      st ? st->scd_type : NULL);
+	rc = target_open(&o->target, m->cache, o->dir, &def, &o->changes,
+			 o->has_deletes ? &o->deletes : NULL, &m->status, err,
+			 sizeof(err));
+	if (rc && err[0])
+		fprintf(stderr, "lakeflowfs: %s\n", err);
+	if (rc)
+		return rc;
+	o->has_target = 1;
+	o->has_history = def.scd2;
+	snprintf(rel, sizeof(rel), "chains/%s", o->dir);
+	rc = centry_init(&o->current_csv, m->cache, rel, "current.csv", -1,
+			 &o->target.current, produce_current_csv, o);
+	if (rc == 0 && def.scd2)
+		rc = build_history_schema(o, &def);
+	return rc;
+}
+
 static int object_init(struct mount *m, struct object *o,
 		       struct table_info *info, const struct spec_table *st)
 {
@@ -302,7 +388,7 @@ static int object_init(struct mount *m, struct object *o,
 		return -ENOMEM;
 	snprintf(key, sizeof(key), "%s-%012llx", o->dir,
 		 opts_fingerprint(&o->opts) & 0xffffffffffffULL);
-	rc = build_schema(o);
+	rc = schema_memfile(o->info, &o->schema);
 	if (!rc)
 		rc = build_metadata(o);
 	if (!rc)
@@ -316,11 +402,16 @@ static int object_init(struct mount *m, struct object *o,
 				 &o->jsonl, produce_csv, o);
 	if (!rc)
 		rc = open_chains(m, o);
+	if (!rc)
+		rc = open_target(m, o);
 	return rc;
 }
 
 static void object_free(struct object *o)
 {
+	target_close(&o->target); /* also one that failed to open */
+	centry_destroy(&o->current_csv);
+	free(o->history_schema.data);
 	if (o->has_changes)
 		chain_close(&o->changes);
 	if (o->has_deletes)
@@ -556,7 +647,7 @@ static int make_objects(struct mount *m, char **names, struct table_info **infos
 		rc = object_init(m, &m->objects[m->nobjects++], info, st);
 	}
 	if (rc)
-		return 1;
+		return rc == -EINVAL ? 2 : 1;
 	/* "tables" lists what is mounted: with a spec, its directories. */
 	buf_init(&tables, 0);
 	for (size_t i = 0; i < m->nobjects; i++)
@@ -754,6 +845,12 @@ static struct json_object *cache_json(struct mount *m)
 		add_centry(&obj->sample, &hits, &misses);
 		add_centry(&obj->jsonl, &hits, &misses);
 		add_centry(&obj->csv, &hits, &misses);
+		if (obj->has_target) {
+			add_centry(&obj->target.current, &hits, &misses);
+			add_centry(&obj->current_csv, &hits, &misses);
+		}
+		if (obj->has_history)
+			add_centry(&obj->target.history, &hits, &misses);
 		if (obj->has_changes)
 			add_chain(&obj->changes, &hits, &misses);
 		if (obj->has_deletes)
