@@ -21,42 +21,37 @@ static const char *const stream_name[2] = {"changes", "deletes"};
 
 /* ------------------------------------------------------------- files --- */
 
-/* Logs how making a file went, at debug level. */
-static void produced(const struct target *t, const char *file, int64_t version,
-		     int64_t started, int rc)
+/* Makes file from the view as it is now with write, saying at debug level
+ * how it went. */
+static int produce_view(struct target *t, const char *file,
+			int (*write)(struct view *, FILE *), FILE *out,
+			int64_t version)
 {
-	long long ms = (long long)((isotime_now_us() - started) / 1000);
+	int64_t started = isotime_now_us();
+	int rc = write(t->view, out);
 
 	if (rc)
 		lf_debug("cache: %s/%s: making it failed: %s", t->object, file,
 			 strerror(-rc));
 	else
 		lf_debug("cache: %s/%s: made for version %lld in %lld ms",
-			 t->object, file, (long long)version, ms);
+			 t->object, file, (long long)version,
+			 (long long)(isotime_now_us() - started) / 1000);
+	return rc;
 }
 
-/* Produces current.jsonl from the view as it is now. */
 static int produce_current(void *arg, FILE *out, int64_t version, char **meta)
 {
-	struct target *t = arg;
-	int64_t started = isotime_now_us();
-	int rc = view_write_current(t->view, out);
-
 	(void)meta;
-	produced(t, "current.jsonl", version, started, rc);
-	return rc;
+	return produce_view(arg, "current.jsonl", view_write_current, out,
+			    version);
 }
 
-/* Produces history.jsonl from the view as it is now. */
 static int produce_history(void *arg, FILE *out, int64_t version, char **meta)
 {
-	struct target *t = arg;
-	int64_t started = isotime_now_us();
-	int rc = view_write_history(t->view, out);
-
 	(void)meta;
-	produced(t, "history.jsonl", version, started, rc);
-	return rc;
+	return produce_view(arg, "history.jsonl", view_write_history, out,
+			    version);
 }
 
 /* Whether a tombstone of deletes/ carries the column: the connector's
