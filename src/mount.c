@@ -340,9 +340,10 @@ static int open_chains(struct mount *m, struct object *o)
 /*
  * Opens the destination table of a cdc or cdc_with_deletes object, with
  * the keys, sequence and SCD type of its spec entry. A snapshot object's
- * current files are its snapshot's; an append object has none. Returns 0,
- * -EINVAL (a definition no table can be built by) or -errno, the reason
- * printed.
+ * current files are its snapshot's; an append object has none, nor has one
+ * whose connector names no keys or no usable cursor (with a warning).
+ * Returns 0, -EINVAL (a spec's definition no table can be built by) or
+ * -errno, the reason printed.
  */
 static int open_target(struct mount *m, struct object *o)
 {
@@ -360,6 +361,16 @@ static int open_target(struct mount *m, struct object *o)
 	rc = target_open(&o->target, m->cache, o->dir, &def, &o->changes,
 			 o->has_deletes ? &o->deletes : NULL, &m->status, err,
 			 sizeof(err));
+	if (rc == -EINVAL && !(st && (st->nprimary_keys || st->sequence_by))) {
+		/* The source's own description has no keys or no usable
+		 * cursor: no table to serve, but nothing the user got wrong. */
+		lf_warn("%s: no current.jsonl: %s; a spec's primary_keys and "
+			"sequence_by can name them",
+			o->dir, err);
+		target_close(&o->target);
+		o->has_current = 0;
+		return 0;
+	}
 	if (rc && err[0])
 		fprintf(stderr, "lakeflowfs: %s\n", err);
 	if (rc)
