@@ -1,15 +1,16 @@
 # SPDX-License-Identifier: MIT
-# Shared helpers of the benchmarks that mount (bench/snapshot-read.sh,
-# bench/current.sh). Source it after setting EXAMPLE_SERVER and LAKEFLOWFS;
-# it checks them, makes $T (removed at exit, with the mount at $MNT, the
-# daemon $DPID and the server $SPID stopped) and a password file.
+# Shared helpers of the benchmarks (bench/*.sh). Source it after setting
+# EXAMPLE_SERVER, and LAKEFLOWFS for a benchmark that mounts; it checks
+# them, makes $T (removed at exit, with the mount at $MNT, the daemon $DPID
+# and the server $SPID stopped) and a password file.
 
-for b in "$EXAMPLE_SERVER" "$LAKEFLOWFS"; do
-	[ -x "$b" ] || { echo "no binary at $b (set EXAMPLE_SERVER / LAKEFLOWFS)" >&2; exit 1; }
-done
-for t in mountpoint fusermount3; do
-	command -v "$t" >/dev/null || { echo "$t is needed" >&2; exit 1; }
-done
+[ -x "$EXAMPLE_SERVER" ] || { echo "no server at $EXAMPLE_SERVER (set EXAMPLE_SERVER)" >&2; exit 1; }
+if [ -n "${LAKEFLOWFS:-}" ]; then
+	[ -x "$LAKEFLOWFS" ] || { echo "no binary at $LAKEFLOWFS (set LAKEFLOWFS)" >&2; exit 1; }
+	for t in mountpoint fusermount3; do
+		command -v "$t" >/dev/null || { echo "$t is needed" >&2; exit 1; }
+	done
+fi
 
 T=$(mktemp -d)
 SPID="" DPID="" MNT="$T/mnt"
