@@ -195,8 +195,7 @@ static const struct memfile *node_memfile(struct mount *m, struct node n)
 	}
 }
 
-/* The cache entry of a data file. A snapshot object's current files are
- * its snapshot's. */
+/* The cache entry of a data file. */
 static struct centry *node_centry(struct node n)
 {
 	struct object *o = n.obj;
@@ -208,9 +207,9 @@ static struct centry *node_centry(struct node n)
 	if (n.kind == NODE_CSV)
 		return &o->csv;
 	if (n.kind == NODE_CURRENT)
-		return o->has_target ? &o->target.current : &o->jsonl;
+		return o->current;
 	if (n.kind == NODE_CURRENT_CSV)
-		return o->has_target ? &o->current_csv : &o->csv;
+		return &o->current_csv;
 	if (n.kind == NODE_HISTORY)
 		return &o->target.history;
 	return NULL;

@@ -228,21 +228,30 @@ static int produce_sample(void *arg, FILE *out, int64_t version, char **meta)
 			    &progress);
 }
 
+/* Opens the cached file of from, which an entry of o is made from;
+ * NULL with *rc set (and logged) when it cannot. */
+static FILE *open_made(struct object *o, const struct centry *from, int *rc)
+{
+	FILE *in = fopen(from->path, "r");
+
+	*rc = in ? 0 : -errno;
+	if (!in)
+		lf_err("%s: cannot read %s: %s", o->dir, from->path,
+		       strerror(-*rc));
+	return in;
+}
+
 /* Makes file (entry e) of o as CSV from the cached JSON lines of from. */
 static int produce_csv_of(struct object *o, struct centry *e, const char *file,
 			  const struct centry *from, FILE *out)
 {
 	int64_t started = produce_begin(o, e, file);
-	FILE *in = fopen(from->path, "r");
 	struct activity act;
 	int rc;
+	FILE *in = open_made(o, from, &rc);
 
-	if (!in) {
-		rc = -errno;
-		lf_err("%s: cannot read %s: %s", o->dir, from->path,
-		       strerror(errno));
+	if (!in)
 		return rc;
-	}
 	status_begin(&o->m->status, &act, o->dir, file, NULL);
 	rc = csv_from_jsonl(o->info, in, out);
 	status_end(&o->m->status, &act);
@@ -267,8 +276,35 @@ static int produce_current_csv(void *arg, FILE *out, int64_t version,
 	struct object *o = arg;
 
 	(void)version, (void)meta;
-	return produce_csv_of(o, &o->current_csv, "current.csv",
-			      &o->target.current, out);
+	return produce_csv_of(o, &o->current_csv, "current.csv", o->current,
+			      out);
+}
+
+/*
+ * Produces a snapshot object's current.jsonl: its snapshot.jsonl, copied.
+ * An entry of its own, not the snapshot's under a second name: the kernel
+ * caches each name's pages apart, and an entry knows the versions of one.
+ */
+static int produce_snapshot_copy(void *arg, FILE *out, int64_t version,
+				 char **meta)
+{
+	struct object *o = arg;
+	int64_t started = produce_begin(o, &o->snapshot_copy, "current.jsonl");
+	char chunk[16384];
+	size_t n;
+	int rc;
+	FILE *in = open_made(o, &o->jsonl, &rc);
+
+	(void)version, (void)meta;
+	if (!in)
+		return rc;
+	while (rc == 0 && (n = fread(chunk, 1, sizeof(chunk), in)) > 0)
+		rc = fwrite(chunk, 1, n, out) == n ? 0 : -EIO;
+	if (rc == 0 && ferror(in))
+		rc = -EIO;
+	fclose(in);
+	produce_end(o, "current.jsonl", rc, NULL, started);
+	return rc;
 }
 
 /* A short hash of the options, so that differently configured mounts of the
@@ -339,9 +375,8 @@ static int open_chains(struct mount *m, struct object *o)
 
 /*
  * Opens the destination table of a cdc or cdc_with_deletes object, with
- * the keys, sequence and SCD type of its spec entry. A snapshot object's
- * current files are its snapshot's; an append object has none, nor has one
- * whose connector names no keys or no usable cursor (with a warning).
+ * the keys, sequence and SCD type of its spec entry; sets has_current,
+ * unless the connector names no keys or no usable cursor (with a warning).
  * Returns 0, -EINVAL (a spec's definition no table can be built by) or
  * -errno, the reason printed.
  */
@@ -349,12 +384,9 @@ static int open_target(struct mount *m, struct object *o)
 {
 	const struct spec_table *st = o->spec;
 	struct view_def def;
-	char err[512] = "", rel[300];
+	char err[512] = "";
 	int rc;
 
-	o->has_current = o->info->ingestion != INGEST_APPEND;
-	if (o->info->ingestion == INGEST_SNAPSHOT || !o->has_current)
-		return 0;
 	view_def_init(&def, o->info, st ? st->primary_keys : NULL,
 		      st ? st->nprimary_keys : 0, st ? st->sequence_by : NULL,
 		      st ? st->scd_type : NULL);
@@ -368,21 +400,43 @@ static int open_target(struct mount *m, struct object *o)
 			"sequence_by can name them",
 			o->dir, err);
 		target_close(&o->target);
-		o->has_current = 0;
 		return 0;
 	}
 	if (rc && err[0])
 		fprintf(stderr, "lakeflowfs: %s\n", err);
 	if (rc)
 		return rc;
-	o->has_target = 1;
+	o->has_current = o->has_target = 1;
 	o->has_history = def.scd2;
-	snprintf(rel, sizeof(rel), "chains/%s", o->dir);
-	rc = centry_init(&o->current_csv, m->cache, rel, "current.csv", -1,
-			 &o->target.current, produce_current_csv, o);
-	if (rc == 0 && def.scd2)
-		rc = build_history_schema(o, &def);
-	return rc;
+	o->current = &o->target.current;
+	return def.scd2 ? build_history_schema(o, &def) : 0;
+}
+
+/*
+ * Sets up current.jsonl and current.csv: a cdc object's destination table,
+ * beside its chains; a snapshot object's snapshot, in its options'
+ * directory key. An append object has none. Returns 0 or -errno.
+ */
+static int open_current(struct mount *m, struct object *o, const char *key)
+{
+	char rel[300];
+	int rc = 0;
+
+	if (o->info->ingestion == INGEST_SNAPSHOT) {
+		rc = centry_init(&o->snapshot_copy, m->cache, key,
+				 "current.jsonl", -1, &o->jsonl,
+				 produce_snapshot_copy, o);
+		o->has_current = rc == 0;
+		o->current = &o->snapshot_copy;
+		snprintf(rel, sizeof(rel), "%s", key);
+	} else if (o->info->ingestion != INGEST_APPEND) {
+		rc = open_target(m, o);
+		snprintf(rel, sizeof(rel), "chains/%s", o->dir);
+	}
+	if (rc || !o->has_current)
+		return rc;
+	return centry_init(&o->current_csv, m->cache, rel, "current.csv", -1,
+			   o->current, produce_current_csv, o);
 }
 
 static int object_init(struct mount *m, struct object *o,
@@ -414,13 +468,14 @@ static int object_init(struct mount *m, struct object *o,
 	if (!rc)
 		rc = open_chains(m, o);
 	if (!rc)
-		rc = open_target(m, o);
+		rc = open_current(m, o, key);
 	return rc;
 }
 
 static void object_free(struct object *o)
 {
 	target_close(&o->target); /* also one that failed to open */
+	centry_destroy(&o->snapshot_copy);
 	centry_destroy(&o->current_csv);
 	free(o->history_schema.data);
 	if (o->has_changes)
@@ -856,8 +911,8 @@ static struct json_object *cache_json(struct mount *m)
 		add_centry(&obj->sample, &hits, &misses);
 		add_centry(&obj->jsonl, &hits, &misses);
 		add_centry(&obj->csv, &hits, &misses);
-		if (obj->has_target) {
-			add_centry(&obj->target.current, &hits, &misses);
+		if (obj->has_current) {
+			add_centry(obj->current, &hits, &misses);
 			add_centry(&obj->current_csv, &hits, &misses);
 		}
 		if (obj->has_history)

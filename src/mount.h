@@ -44,13 +44,15 @@ struct object {
 	int has_changes;
 	int has_deletes;
 	/* The destination table: current.jsonl and current.csv (for a
-	 * snapshot object, the snapshot's files under those names) and, with
-	 * SCD type 2, history.jsonl and history.schema.json. */
+	 * snapshot object, its snapshot) and, with SCD type 2, history.jsonl
+	 * and history.schema.json. */
 	int has_current;
 	int has_target; /* target is open (cdc objects) */
 	int has_history;
 	struct target target;
-	struct centry current_csv;     /* current.csv, made from the target's */
+	struct centry snapshot_copy;   /* a snapshot object's current.jsonl */
+	struct centry *current;	       /* current.jsonl: target's or the copy */
+	struct centry current_csv;     /* current.csv, made from current */
 	struct memfile history_schema; /* history.schema.json */
 	const struct spec_table *spec; /* its pipeline spec entry, or NULL */
 	struct mount *m;
