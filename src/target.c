@@ -108,6 +108,20 @@ static int open_view(struct target *t, struct cache *cache,
 	return rc;
 }
 
+/* Removes the history.jsonl an earlier SCD type 2 definition left. */
+static void drop_history(const struct target *t, struct cache *cache)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/chains/%s/history.jsonl",
+		 cache_root(cache), t->object);
+	if (unlink(path) == 0)
+		lf_info(
+		    "%s: removed the history.jsonl of SCD type 2, which the "
+		    "spec no longer sets",
+		    t->object);
+}
+
 int target_open(struct target *t, struct cache *cache, const char *object,
 		const struct view_def *def, struct chain *changes,
 		struct chain *deletes, struct status *status, char *err,
@@ -136,6 +150,8 @@ int target_open(struct target *t, struct cache *cache, const char *object,
 				 NULL, produce_history, t);
 	if (rc)
 		return rc;
+	if (!t->scd2)
+		drop_history(t, cache);
 	/* Versioned: never adopts a file an earlier run left. */
 	centry_want(&t->current, t->version);
 	if (t->scd2)

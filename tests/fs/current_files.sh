@@ -25,7 +25,7 @@ export top_srcdir
 start_server api --error-rate 0 --quiet --seed 17
 printf secret >"$T/pw"
 chmod 600 "$T/pw"
-spec() { # spec SCD_OPTIONS: the spec, orders_hist configured by SCD_OPTIONS
+spec() { # spec OPTIONS: the spec, with OPTIONS as orders_hist's configuration
 	cat >"$T/spec.json" <<EOF
 {"pipeline_spec": {"object": [
   {"table": {"source_table": "products"}},
@@ -34,7 +34,7 @@ spec() { # spec SCD_OPTIONS: the spec, orders_hist configured by SCD_OPTIONS
   {"table": {"source_table": "orders"}},
   {"table": {"source_table": "metrics"}},
   {"table": {"source_table": "orders", "destination_table": "orders_hist",
-             "table_configuration": {"scd_type": "SCD_TYPE_2"$1}}}
+             "table_configuration": {$1}}}
 ]}}
 EOF
 }
@@ -50,7 +50,7 @@ post_order() { # post_order ID AMOUNT
 }
 misses() { jq .cache.misses "$M/_status.json"; }
 
-spec ""
+spec '"scd_type": "SCD_TYPE_2"'
 mnt
 
 # Listed with types, without making anything.
@@ -182,10 +182,19 @@ jq -S -c . "$C" | sort | cmp -s "$T/api" - || fail "orders/current.jsonl after t
 
 # Another sequence_by builds the table again, under the new rules.
 unmount_fs "$M"
-spec ', "sequence_by": "amount"'
+spec '"scd_type": "SCD_TYPE_2", "sequence_by": "amount"'
 mnt
 $PY "$CM" check "$M" orders_hist >"$T/check.out" 2>&1 || fail "after a new sequence_by: $(cat "$T/check.out")"
 grep -q "orders_hist: the destination table was built by other keys" "$T/daemon.log" ||
 	fail "no word about building orders_hist again"
+ls "$T"/cache/*/chains/orders_hist/history.jsonl >/dev/null || fail "no history.jsonl in the cache"
+
+# Without SCD type 2 the history goes, from the mount and the cache.
+unmount_fs "$M"
+spec '"scd_type": "SCD_TYPE_1", "sequence_by": "amount"'
+mnt
+[ -e "$M/orders_hist/history.jsonl" ] && fail "history.jsonl without SCD type 2"
+ls "$T"/cache/*/chains/orders_hist/history.jsonl 2>/dev/null && fail "history.jsonl left in the cache"
+$PY "$CM" check "$M" orders_hist >"$T/check.out" 2>&1 || fail "with SCD type 1: $(cat "$T/check.out")"
 grep "lakeflowfs: error:" "$T/daemon.log" && fail "the daemon logged errors"
 exit 0
