@@ -11,38 +11,8 @@
 set -u
 N=${1:-200}
 : "${EXAMPLE_SERVER:=./lakeflowfs-example-server}"
-[ -x "$EXAMPLE_SERVER" ] || { echo "no server at $EXAMPLE_SERVER (set EXAMPLE_SERVER)" >&2; exit 1; }
+. "$(dirname "$0")/lib.sh"
 command -v curl >/dev/null || { echo "curl is needed" >&2; exit 1; }
-
-T=$(mktemp -d)
-PID=""
-cleanup() {
-	[ -n "$PID" ] && kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null
-	rm -rf "$T"
-}
-trap cleanup EXIT
-
-# start SCALE: a quiet server without faults on a free port; sets URL.
-start() {
-	"$EXAMPLE_SERVER" --port 0 --port-file "$T/port" --error-rate 0 \
-		--seed 1 --quiet --scale "$1" &
-	PID=$!
-	for _ in $(seq 200); do
-		[ -s "$T/port" ] && break
-		kill -0 "$PID" 2>/dev/null || { echo "server died" >&2; exit 1; }
-		sleep 0.05
-	done
-	URL="http://127.0.0.1:$(cat "$T/port")"
-}
-
-stop() {
-	kill "$PID" 2>/dev/null
-	wait "$PID" 2>/dev/null
-	PID=""
-	rm -f "$T/port"
-}
-
-now_ns() { date +%s%N; }
 
 # run LABEL FILE: fetches every URL in FILE over one connection and prints
 # the rate.
@@ -84,9 +54,9 @@ urls() {
 
 for scale in 1 10000; do
 	t0=$(now_ns)
-	start "$scale"
+	start_server "$scale"
 	t1=$(now_ns)
-	rss=$(awk '/VmRSS/ { print $2 }' /proc/"$PID"/status 2>/dev/null)
+	rss=$(awk '/VmRSS/ { print $2 }' /proc/"$SPID"/status 2>/dev/null)
 	printf 'scale %s: %s orders, ready in %d ms, RSS %s kB\n' "$scale" \
 		$((103 * scale)) $(((t1 - t0) / 1000000)) "${rss:-?}"
 	urls "$scale"
@@ -94,5 +64,5 @@ for scale in 1 10000; do
 	run "middle pages" "$T/middle"
 	run "last pages" "$T/last"
 	run "since-queries" "$T/since"
-	stop
+	stop_server
 done

@@ -23,70 +23,10 @@ SEQ_PAGES=${3:-300}
 N=8
 : "${EXAMPLE_SERVER:=./lakeflowfs-example-server}"
 : "${LAKEFLOWFS:=./lakeflowfs}"
-for b in "$EXAMPLE_SERVER" "$LAKEFLOWFS"; do
-	[ -x "$b" ] || { echo "no binary at $b (set EXAMPLE_SERVER / LAKEFLOWFS)" >&2; exit 1; }
-done
-for t in curl jq mountpoint fusermount3; do
+. "$(dirname "$0")/lib.sh"
+for t in curl jq; do
 	command -v "$t" >/dev/null || { echo "$t is needed" >&2; exit 1; }
 done
-
-T=$(mktemp -d)
-SPID="" DPID="" MNT="$T/mnt"
-cleanup() {
-	if mountpoint -q "$MNT" 2>/dev/null; then
-		fusermount3 -u "$MNT" 2>/dev/null || fusermount3 -uz "$MNT" 2>/dev/null
-	fi
-	[ -n "$DPID" ] && kill "$DPID" 2>/dev/null && wait "$DPID" 2>/dev/null
-	[ -n "$SPID" ] && kill "$SPID" 2>/dev/null && wait "$SPID" 2>/dev/null
-	rm -rf "$T"
-}
-trap cleanup EXIT
-mkdir -p "$MNT"
-echo bench >"$T/pw"
-
-now_ns() { date +%s%N; }
-secs() { awk -v ns="$1" 'BEGIN { printf "%.3f", ns / 1e9 }'; }
-
-# start_server SCALE: sets URL.
-start_server() {
-	rm -f "$T/port"
-	"$EXAMPLE_SERVER" --port 0 --port-file "$T/port" --error-rate 0 \
-		--latency-ms 2 --seed 1 --quiet --scale "$1" &
-	SPID=$!
-	for _ in $(seq 600); do
-		[ -s "$T/port" ] && break
-		kill -0 "$SPID" 2>/dev/null || { echo "server died" >&2; exit 1; }
-		sleep 0.05
-	done
-	URL="http://127.0.0.1:$(cat "$T/port")"
-}
-
-stop_server() {
-	kill "$SPID" 2>/dev/null
-	wait "$SPID" 2>/dev/null
-	SPID=""
-}
-
-# mount_fs: mounts URL at MNT with a fresh cache; sets DPID.
-mount_fs() {
-	rm -rf "$T/cache"
-	"$LAKEFLOWFS" -f "$MNT" -o url="$URL",username=bench,password_file="$T/pw" \
-		-o cache_dir="$T/cache" 2>>"$T/daemon.log" &
-	DPID=$!
-	for _ in $(seq 600); do
-		mountpoint -q "$MNT" && return
-		kill -0 "$DPID" 2>/dev/null || { echo "lakeflowfs died:" >&2; cat "$T/daemon.log" >&2; exit 1; }
-		sleep 0.05
-	done
-	echo "timed out mounting" >&2
-	exit 1
-}
-
-unmount_fs() {
-	fusermount3 -u "$MNT" || fusermount3 -uz "$MNT"
-	wait "$DPID" 2>/dev/null
-	DPID=""
-}
 
 # cold_read: (1) and (4); sets T1 (ns), RECS, BYTES, HWM (kB).
 cold_read() {
@@ -104,7 +44,7 @@ cold_read() {
 }
 
 PAGE_SIZE=40
-start_server "$SCALE"
+start_server "$SCALE" --latency-ms 2
 ROWS=$((103 * SCALE))
 PAGES=$(((ROWS + PAGE_SIZE - 1) / PAGE_SIZE))
 echo "orders at --scale $SCALE: $ROWS records in $PAGES pages; latency 2 ms per answer; N=$N"
@@ -166,7 +106,7 @@ stop_server
 T1S=$T1 HWM1=$HWM RECS1=$RECS BYTES1=$BYTES
 
 # (4) again at BIG_SCALE.
-start_server "$BIG_SCALE"
+start_server "$BIG_SCALE" --latency-ms 2
 mount_fs
 cold_read
 unmount_fs

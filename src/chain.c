@@ -839,6 +839,16 @@ void chain_times(struct chain *ch, int64_t *head_us, int64_t *batch_us)
 	pthread_mutex_unlock(&ch->lock);
 }
 
+unsigned chain_epoch(struct chain *ch)
+{
+	unsigned epoch;
+
+	pthread_mutex_lock(&ch->lock);
+	epoch = ch->st.epoch;
+	pthread_mutex_unlock(&ch->lock);
+	return epoch;
+}
+
 void chain_counts(struct chain *ch, unsigned long *listings,
 		  unsigned long *refreshes)
 {

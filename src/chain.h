@@ -122,6 +122,9 @@ int chain_head_json(struct chain *ch, struct buf *out);
  */
 void chain_times(struct chain *ch, int64_t *head_us, int64_t *batch_us);
 
+/* The chain's epoch: 1 for a new chain; each full refresh starts the next. */
+unsigned chain_epoch(struct chain *ch);
+
 /* The listings served and those that ran the connector. */
 void chain_counts(struct chain *ch, unsigned long *listings,
 		  unsigned long *refreshes);

@@ -3,10 +3,12 @@
  * fs: FUSE operations over struct mount. See fs.h.
  *
  * Tree: /tables, /<object>/{schema.json, metadata.json, snapshot.jsonl,
- * snapshot.csv}, and /<object>/{changes,deletes}/{<token>.jsonl, _offset}
- * with the unlisted _next.<token>. Small files live in memory; data files
- * live in the cache and are materialized by the first getattr or open that
- * needs them, so the size a stat reports is always the size a read returns.
+ * snapshot.csv}, where the object has them /<object>/{current.jsonl,
+ * current.csv, history.jsonl, history.schema.json}, and
+ * /<object>/{changes,deletes}/{<token>.jsonl, _offset} with the unlisted
+ * _next.<token>. Small files live in memory; data files live in the cache
+ * and are materialized by the first getattr or open that needs them, so the
+ * size a stat reports is always the size a read returns.
  */
 #include "fs.h"
 
@@ -37,6 +39,11 @@ enum node_kind {
 	NODE_SAMPLE, /* sample.jsonl */
 	NODE_JSONL,
 	NODE_CSV,
+	/* current.jsonl, current.csv, history.jsonl, history.schema.json */
+	NODE_CURRENT,
+	NODE_CURRENT_CSV,
+	NODE_HISTORY,
+	NODE_HISTORY_SCHEMA,
 	NODE_CHAIN,  /* changes/ or deletes/ */
 	NODE_OFFSET, /* <chain>/_offset */
 	NODE_NEXT,   /* <chain>/_next.<token> */
@@ -56,9 +63,15 @@ static const struct {
 	const char *name;
 	enum node_kind kind;
 } object_files[] = {
-    {"schema.json", NODE_SCHEMA},  {"metadata.json", NODE_METADATA},
-    {"sample.jsonl", NODE_SAMPLE}, {"snapshot.jsonl", NODE_JSONL},
+    {"schema.json", NODE_SCHEMA},
+    {"metadata.json", NODE_METADATA},
+    {"sample.jsonl", NODE_SAMPLE},
+    {"snapshot.jsonl", NODE_JSONL},
     {"snapshot.csv", NODE_CSV},
+    {"current.jsonl", NODE_CURRENT},
+    {"current.csv", NODE_CURRENT_CSV},
+    {"history.jsonl", NODE_HISTORY},
+    {"history.schema.json", NODE_HISTORY_SCHEMA},
 };
 #define NOBJECT_FILES (sizeof(object_files) / sizeof(object_files[0]))
 
@@ -113,6 +126,17 @@ static int batch_errno(int rc)
 	if (rc == -ENOENT || rc == -ENOMEM || rc == -ENOSPC || rc == -EINTR)
 		return rc;
 	return rc ? -EIO : 0;
+}
+
+/* Whether the object has the file of kind: the destination table's files
+ * only where the mount made them. */
+static int object_has(const struct object *o, enum node_kind kind)
+{
+	if (kind == NODE_CURRENT || kind == NODE_CURRENT_CSV)
+		return o->has_current;
+	if (kind == NODE_HISTORY || kind == NODE_HISTORY_SCHEMA)
+		return o->has_history;
+	return 1;
 }
 
 /* The chain a directory name stands for in an object, or NULL. */
@@ -184,7 +208,8 @@ static struct node resolve(struct mount *m, const char *path)
 	}
 	name = slash + 1;
 	for (size_t i = 0; i < NOBJECT_FILES; i++) {
-		if (strcmp(name, object_files[i].name) == 0)
+		if (strcmp(name, object_files[i].name) == 0 &&
+		    object_has(n.obj, object_files[i].kind))
 			n.kind = object_files[i].kind;
 	}
 	if (n.kind == NODE_NONE)
@@ -201,20 +226,48 @@ static const struct memfile *node_memfile(struct mount *m, struct node n)
 		return &n.obj->schema;
 	case NODE_METADATA:
 		return &n.obj->metadata;
+	case NODE_HISTORY_SCHEMA:
+		return &n.obj->history_schema;
 	default:
 		return NULL;
 	}
 }
 
+/* The cache entry of a data file. */
 static struct centry *node_centry(struct node n)
 {
+	struct object *o = n.obj;
+
 	if (n.kind == NODE_SAMPLE)
-		return &n.obj->sample;
+		return &o->sample;
 	if (n.kind == NODE_JSONL)
-		return &n.obj->jsonl;
+		return &o->jsonl;
 	if (n.kind == NODE_CSV)
-		return &n.obj->csv;
+		return &o->csv;
+	if (n.kind == NODE_CURRENT)
+		return o->current;
+	if (n.kind == NODE_CURRENT_CSV)
+		return &o->current_csv;
+	if (n.kind == NODE_HISTORY)
+		return &o->target.history;
 	return NULL;
+}
+
+/*
+ * Brings the destination table up to date before its files are looked
+ * at, the way a listing of changes/ refreshes the chain; the cache entry
+ * then makes the file again only if the table changed.
+ */
+static int node_update(const struct node *n)
+{
+	int rc;
+
+	if (!n->obj || !n->obj->has_target ||
+	    (n->kind != NODE_CURRENT && n->kind != NODE_CURRENT_CSV &&
+	     n->kind != NODE_HISTORY))
+		return 0;
+	rc = target_update(&n->obj->target, &fs_waiter);
+	return rc == -ENOMEM ? rc : data_errno(rc);
 }
 
 /* The name of an object's file, for log lines. */
@@ -385,6 +438,9 @@ static int fs_getattr(const char *path, struct stat *st,
 	}
 	if (!e)
 		return -ENOENT;
+	rc = node_update(&n);
+	if (rc)
+		return rc;
 	rc = data_ensure(&n, e, &cst);
 	if (rc)
 		return fs_result("getattr", path, data_errno(rc));
@@ -459,8 +515,10 @@ static int fs_readdir(const char *path, void *buf, fuse_fill_dir_t fill,
 			fill_typed(buf, fill, m->objects[i].dir, S_IFDIR);
 		return 0;
 	}
-	for (size_t i = 0; i < NOBJECT_FILES; i++)
-		fill_typed(buf, fill, object_files[i].name, S_IFREG);
+	for (size_t i = 0; i < NOBJECT_FILES; i++) {
+		if (object_has(n.obj, object_files[i].kind))
+			fill_typed(buf, fill, object_files[i].name, S_IFREG);
+	}
 	if (n.obj->has_changes)
 		fill_typed(buf, fill, "changes", S_IFDIR);
 	if (n.obj->has_deletes)

@@ -91,17 +91,46 @@ static int build_metadata(struct object *o)
 	return memfile_from_json(&o->metadata, obj);
 }
 
-static int build_schema(struct object *o)
+/* The Spark StructType JSON of t's columns, as a memfile. */
+static int schema_memfile(const struct table_info *t, struct memfile *mf)
 {
 	struct buf b;
 	int rc;
 
 	buf_init(&b, 0);
-	rc = schema_spark_json(o->info, &b);
+	rc = schema_spark_json(t, &b);
 	if (rc == 0)
 		rc = buf_putc(&b, '\n');
-	o->schema.len = b.len;
-	o->schema.data = buf_steal(&b);
+	mf->len = b.len;
+	mf->data = buf_steal(&b);
+	return rc;
+}
+
+/*
+ * history.schema.json: the table's columns, then __START_AT and __END_AT
+ * typed as the sequence_by column, whose values they hold (__END_AT is
+ * null for the live version).
+ */
+static int build_history_schema(struct object *o, const struct view_def *def)
+{
+	struct table_info t = *o->info;
+	struct field *f = calloc(t.nfields + 2, sizeof(*f));
+	enum field_type type = FIELD_STRING;
+	int rc;
+
+	if (!f)
+		return -ENOMEM;
+	for (size_t i = 0; i < t.nfields; i++) {
+		f[i] = t.fields[i];
+		if (!strcmp(t.fields[i].name, def->sequence_by))
+			type = t.fields[i].type;
+	}
+	f[t.nfields] = (struct field){(char *)"__START_AT", type, 0, NULL, 0};
+	f[t.nfields + 1] = (struct field){(char *)"__END_AT", type, 1, NULL, 0};
+	t.fields = f;
+	t.nfields += 2;
+	rc = schema_memfile(&t, &o->history_schema);
+	free(f);
 	return rc;
 }
 
@@ -207,26 +236,82 @@ static int produce_sample(void *arg, FILE *out, int64_t version, char **meta)
 			    &progress);
 }
 
+/* Opens the cached file of from, which an entry of o is made from;
+ * NULL with *rc set (and logged) when it cannot. */
+static FILE *open_made(struct object *o, const struct centry *from, int *rc)
+{
+	FILE *in = fopen(from->path, "r");
+
+	*rc = in ? 0 : -errno;
+	if (!in)
+		lf_err("%s: cannot read %s: %s", o->dir, from->path,
+		       strerror(-*rc));
+	return in;
+}
+
+/* Makes file (entry e) of o as CSV from the cached JSON lines of from. */
+static int produce_csv_of(struct object *o, struct centry *e, const char *file,
+			  const struct centry *from, FILE *out)
+{
+	int64_t started = produce_begin(o, e, file);
+	struct activity act;
+	int rc;
+	FILE *in = open_made(o, from, &rc);
+
+	if (!in)
+		return rc;
+	status_begin(&o->m->status, &act, o->dir, file, NULL);
+	rc = csv_from_jsonl(o->info, in, out);
+	status_end(&o->m->status, &act);
+	fclose(in);
+	produce_end(o, file, rc, NULL, started);
+	return rc;
+}
+
 /* Produces snapshot.csv from the cached snapshot.jsonl. */
 static int produce_csv(void *arg, FILE *out, int64_t version, char **meta)
 {
 	struct object *o = arg;
-	int64_t started = produce_begin(o, &o->csv, "snapshot.csv");
-	FILE *in = fopen(o->jsonl.path, "r");
-	struct activity act;
-	int rc;
 
 	(void)version, (void)meta;
-	if (!in) {
-		rc = -errno;
-		lf_err("%s: cannot read %s: %s", o->dir, o->jsonl.path, strerror(errno));
+	return produce_csv_of(o, &o->csv, "snapshot.csv", &o->jsonl, out);
+}
+
+/* Produces current.csv from the cached current.jsonl. */
+static int produce_current_csv(void *arg, FILE *out, int64_t version,
+			       char **meta)
+{
+	struct object *o = arg;
+
+	(void)version, (void)meta;
+	return produce_csv_of(o, &o->current_csv, "current.csv", o->current,
+			      out);
+}
+
+/*
+ * Produces a snapshot object's current.jsonl: its snapshot.jsonl, copied.
+ * An entry of its own, not the snapshot's under a second name: the kernel
+ * caches each name's pages apart, and an entry knows the versions of one.
+ */
+static int produce_snapshot_copy(void *arg, FILE *out, int64_t version,
+				 char **meta)
+{
+	struct object *o = arg;
+	int64_t started = produce_begin(o, &o->snapshot_copy, "current.jsonl");
+	char chunk[16384];
+	size_t n;
+	int rc;
+	FILE *in = open_made(o, &o->jsonl, &rc);
+
+	(void)version, (void)meta;
+	if (!in)
 		return rc;
-	}
-	status_begin(&o->m->status, &act, o->dir, "snapshot.csv", NULL);
-	rc = csv_from_jsonl(o->info, in, out);
-	status_end(&o->m->status, &act);
+	while (rc == 0 && (n = fread(chunk, 1, sizeof(chunk), in)) > 0)
+		rc = fwrite(chunk, 1, n, out) == n ? 0 : -EIO;
+	if (rc == 0 && ferror(in))
+		rc = -EIO;
 	fclose(in);
-	produce_end(o, "snapshot.csv", rc, NULL, started);
+	produce_end(o, "current.jsonl", rc, NULL, started);
 	return rc;
 }
 
@@ -297,6 +382,72 @@ static int open_chains(struct mount *m, struct object *o)
 	return rc;
 }
 
+/*
+ * Opens the destination table of a cdc or cdc_with_deletes object, with
+ * the keys, sequence and SCD type of its spec entry; sets has_current,
+ * unless the connector names no keys or no usable cursor (with a warning).
+ * Returns 0, -EINVAL (a spec's definition no table can be built by) or
+ * -errno, the reason printed.
+ */
+static int open_target(struct mount *m, struct object *o)
+{
+	const struct spec_table *st = o->spec;
+	struct view_def def;
+	char err[512] = "";
+	int rc;
+
+	view_def_init(&def, o->info, st ? st->primary_keys : NULL,
+		      st ? st->nprimary_keys : 0, st ? st->sequence_by : NULL,
+		      st ? st->scd_type : NULL);
+	rc = target_open(&o->target, m->cache, o->dir, &def, &o->changes,
+			 o->has_deletes ? &o->deletes : NULL, &m->status, err,
+			 sizeof(err));
+	if (rc == -EINVAL && !(st && (st->nprimary_keys || st->sequence_by))) {
+		/* The source's own description has no keys or no usable
+		 * cursor: no table to serve, but nothing the user got wrong. */
+		lf_warn("%s: no current.jsonl: %s; a spec's primary_keys and "
+			"sequence_by can name them",
+			o->dir, err);
+		target_close(&o->target);
+		return 0;
+	}
+	if (rc && err[0])
+		fprintf(stderr, "lakeflowfs: %s\n", err);
+	if (rc)
+		return rc;
+	o->has_current = o->has_target = 1;
+	o->has_history = def.scd2;
+	o->current = &o->target.current;
+	return def.scd2 ? build_history_schema(o, &def) : 0;
+}
+
+/*
+ * Sets up current.jsonl and current.csv: a cdc object's destination table,
+ * beside its chains; a snapshot object's snapshot, in its options'
+ * directory key. An append object has none. Returns 0 or -errno.
+ */
+static int open_current(struct mount *m, struct object *o, const char *key)
+{
+	char rel[300];
+	int rc = 0;
+
+	if (o->info->ingestion == INGEST_SNAPSHOT) {
+		rc = centry_init(&o->snapshot_copy, m->cache, key,
+				 "current.jsonl", -1, &o->jsonl,
+				 produce_snapshot_copy, o);
+		o->has_current = rc == 0;
+		o->current = &o->snapshot_copy;
+		snprintf(rel, sizeof(rel), "%s", key);
+	} else if (o->info->ingestion != INGEST_APPEND) {
+		rc = open_target(m, o);
+		snprintf(rel, sizeof(rel), "chains/%s", o->dir);
+	}
+	if (rc || !o->has_current)
+		return rc;
+	return centry_init(&o->current_csv, m->cache, rel, "current.csv", -1,
+			   o->current, produce_current_csv, o);
+}
+
 static int object_init(struct mount *m, struct object *o,
 		       struct table_info *info, const struct spec_table *st)
 {
@@ -311,7 +462,7 @@ static int object_init(struct mount *m, struct object *o,
 		return -ENOMEM;
 	snprintf(key, sizeof(key), "%s-%012llx", o->dir,
 		 opts_fingerprint(&o->opts) & 0xffffffffffffULL);
-	rc = build_schema(o);
+	rc = schema_memfile(o->info, &o->schema);
 	if (!rc)
 		rc = build_metadata(o);
 	if (!rc)
@@ -325,11 +476,17 @@ static int object_init(struct mount *m, struct object *o,
 				 &o->jsonl, produce_csv, o);
 	if (!rc)
 		rc = open_chains(m, o);
+	if (!rc)
+		rc = open_current(m, o, key);
 	return rc;
 }
 
 static void object_free(struct object *o)
 {
+	target_close(&o->target); /* also one that failed to open */
+	centry_destroy(&o->snapshot_copy);
+	centry_destroy(&o->current_csv);
+	free(o->history_schema.data);
 	if (o->has_changes)
 		chain_close(&o->changes);
 	if (o->has_deletes)
@@ -566,7 +723,7 @@ static int make_objects(struct mount *m, char **names, struct table_info **infos
 		rc = object_init(m, &m->objects[m->nobjects++], info, st);
 	}
 	if (rc)
-		return 1;
+		return rc == -EINVAL ? 2 : 1;
 	/* "tables" lists what is mounted: with a spec, its directories. */
 	buf_init(&tables, 0);
 	for (size_t i = 0; i < m->nobjects; i++)
@@ -764,6 +921,12 @@ static struct json_object *cache_json(struct mount *m)
 		add_centry(&obj->sample, &hits, &misses);
 		add_centry(&obj->jsonl, &hits, &misses);
 		add_centry(&obj->csv, &hits, &misses);
+		if (obj->has_current) {
+			add_centry(obj->current, &hits, &misses);
+			add_centry(&obj->current_csv, &hits, &misses);
+		}
+		if (obj->has_history)
+			add_centry(&obj->target.history, &hits, &misses);
 		if (obj->has_changes)
 			add_chain(&obj->changes, &hits, &misses);
 		if (obj->has_deletes)

@@ -19,6 +19,7 @@
 #include "options.h"
 #include "source.h"
 #include "status.h"
+#include "target.h"
 
 struct example_server;
 
@@ -42,6 +43,17 @@ struct object {
 	struct chain deletes;     /* deletes/, when has_deletes */
 	int has_changes;
 	int has_deletes;
+	/* The destination table: current.jsonl and current.csv (for a
+	 * snapshot object, its snapshot) and, with SCD type 2, history.jsonl
+	 * and history.schema.json. */
+	int has_current;
+	int has_target; /* target is open (cdc objects) */
+	int has_history;
+	struct target target;
+	struct centry snapshot_copy;   /* a snapshot object's current.jsonl */
+	struct centry *current;	       /* current.jsonl: target's or the copy */
+	struct centry current_csv;     /* current.csv, made from current */
+	struct memfile history_schema; /* history.schema.json */
 	const struct spec_table *spec; /* its pipeline spec entry, or NULL */
 	struct mount *m;
 };

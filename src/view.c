@@ -337,10 +337,18 @@ static int def_check(struct view *v, int *rebuilt)
 	return rc;
 }
 
+/* Bounds the heap of every view of the process together (see view.h). */
+static void heap_limit(void)
+{
+	sqlite3_soft_heap_limit64((sqlite3_int64)VIEW_HEAP_KIB * 1024);
+}
+
 static int db_setup(struct view *v, char *err, size_t errlen)
 {
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
 	int i, rc;
 
+	pthread_once(&once, heap_limit);
 	rc = sqlite3_open_v2(v->path, &v->db,
 			     SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
 				 SQLITE_OPEN_NOMUTEX,

@@ -63,7 +63,9 @@
  * SCD type 2, the versions of that key after it), never O(table). Writing
  * the files streams rows in key order from the database's primary key
  * index, without sorting. Memory is bounded by VIEW_CACHE_KIB of page cache
- * (temporary data goes to files), whatever the table's size.
+ * per view (temporary data goes to files), whatever the table's size, and
+ * all the views of a process together by VIEW_HEAP_KIB of SQLite's heap (a
+ * soft limit: beyond it SQLite reuses cached pages instead of allocating).
  *
  * Crash safety: each batch is applied in one transaction that also records
  * it (stream, epoch, token). A crash before the commit applies none of it;
@@ -84,6 +86,7 @@
 #include "source.h"
 
 #define VIEW_CACHE_KIB 16384	   /* SQLite page cache per view */
+#define VIEW_HEAP_KIB  24576	   /* SQLite heap of all views, soft */
 #define VIEW_LINE_MAX  (16u << 20) /* longest record line accepted */
 #define VIEW_KEYS_MAX  16	   /* key columns */
 

@@ -60,18 +60,24 @@ class Model:
     """Per key, one change per sequence value: the later upsert wins a tie,
     a delete wins over an upsert. SCD 1: the greatest sequence, unless it
     is a delete. SCD 2: replayed in sequence order, each upsert opens a
-    version and closes the live one, a delete closes the live one."""
+    version and closes the live one, a delete closes the live one.
+    seq names the sequence column, keys the key columns as (name, type)
+    pairs; the defaults are this test's table. tests/fs/current_model.py
+    uses it for real mounts."""
 
-    def __init__(self, seq_type):
+    def __init__(self, seq_type, seq="seq",
+                 keys=(("id", "string"), ("n", "integer"))):
         self.seq_type = seq_type
+        self.seq = seq
+        self.keys = keys
         self.changes = {}  # key -> {seq: (is_delete, line, raw)}
 
     def apply(self, is_delete, rec, line):
-        raw = rec.get("seq")
+        raw = rec.get(self.seq)
         seq = typed(self.seq_type, raw)
         if seq is None:
             return
-        key = (typed("string", rec.get("id")), rec.get("n"))
+        key = tuple(typed(kind, rec.get(name)) for name, kind in self.keys)
         at = self.changes.setdefault(key, {})
         old = at.get(seq)
         if old is not None and old[0] and not is_delete:

@@ -32,6 +32,7 @@ Every request is logged to stderr as "METHOD PATH -> what".
 
 --tables JSON replaces the list GET /tables answers (names need not be
 safe); only "users" has a schema, metadata and records, others 404.
+--metadata JSON replaces what /tables/users/metadata answers.
 """
 import argparse
 import base64
@@ -151,7 +152,7 @@ class Handler(BaseHTTPRequestHandler):
             return self.send_json(200, {"schema": SCHEMA})
         if parts[2] == "metadata":
             self.note("metadata")
-            return self.send_json(200, {"metadata": METADATA})
+            return self.send_json(200, {"metadata": cfg.metadata})
         if parts[2] != "records":
             self.note("404")
             return self.send_json(404, {"error": "no such route"})
@@ -231,8 +232,10 @@ def main():
     ap.add_argument("--huge-mb", type=int, default=70)
     ap.add_argument("--rows", type=int, default=37)
     ap.add_argument("--tables", default='["users"]')
+    ap.add_argument("--metadata", default=json.dumps(METADATA))
     cfg = ap.parse_args()
     cfg.tables = json.loads(cfg.tables)
+    cfg.metadata = json.loads(cfg.metadata)
     cfg.rows = make_rows(cfg.rows)
     ThreadingHTTPServer.daemon_threads = True
     ThreadingHTTPServer.allow_reuse_address = True

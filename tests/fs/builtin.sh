@@ -15,13 +15,16 @@ users
 orders
 metrics" "$(cat "$M/tables")" "tables file"
 
-# Snapshot objects have no changes/; only cdc_with_deletes has deletes/.
+# Snapshot objects have no changes/; only cdc_with_deletes has deletes/;
+# every object but the append-only events has a current table.
 files="metadata.json sample.jsonl schema.json snapshot.csv snapshot.jsonl"
-assert_eq "$files" "$(ls "$M/products" | xargs)" "ls products"
-for o in events users metrics; do
-	assert_eq "changes $files" "$(ls "$M/$o" | xargs)" "ls $o"
+cur="current.csv current.jsonl"
+assert_eq "$cur $files" "$(ls "$M/products" | xargs)" "ls products"
+assert_eq "changes $files" "$(ls "$M/events" | xargs)" "ls events"
+for o in users metrics; do
+	assert_eq "changes $cur $files" "$(ls "$M/$o" | xargs)" "ls $o"
 done
-assert_eq "changes deletes $files" "$(ls "$M/orders" | xargs)" "ls orders"
+assert_eq "changes $cur deletes $files" "$(ls "$M/orders" | xargs)" "ls orders"
 for o in products events users orders metrics; do
 	f=$M/$o/snapshot.jsonl
 	jq -e 'type == "object"' "$f" >/dev/null || fail "$o: a line is not a JSON object"

@@ -1,12 +1,12 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
-# contrib/examples/query_pandas.py merges a stale snapshot.jsonl with
-# changes/ and deletes/ into the current table (SCD type 1) and it is the
-# table curl reads from the API now: same keys, same values, for orders
-# (updates, inserts, deletes, a delete then a re-insert, an insert then a
-# delete) and users; products (snapshot only) is its snapshot; its summary
-# (rows and amount per status) is what curl's records add up to; events (no
-# primary key) is refused.
+# contrib/examples/query_pandas.py reads current.jsonl, which the mount
+# keeps up to date with changes/ and deletes/ while snapshot.jsonl is
+# stale, and its table is the one curl reads from the API now: same keys,
+# same values, for orders (updates, inserts, deletes, a delete then a
+# re-insert, an insert then a delete) and users; products (snapshot only)
+# is its snapshot; its summary (rows and amount per status) is what curl's
+# records add up to; events (no primary key, no current.jsonl) is refused.
 . "$top_srcdir/tests/lib.sh"
 need_fuse
 
@@ -23,7 +23,7 @@ mount_fs "$M" -o "url=$SERVER_URL,username=tester,password_file=$T/pw" \
 
 # Materialize the snapshots and the first batches before any write: the
 # snapshots then stay as they are for an hour, so only the changes and
-# deletes can bring the table up to date.
+# deletes current.jsonl applies can bring the table up to date.
 for o in orders users; do
 	cat "$M/$o/snapshot.jsonl" >/dev/null || fail "cat $o/snapshot.jsonl"
 	ls "$M/$o/changes" >/dev/null || fail "ls $o/changes"
@@ -47,11 +47,11 @@ post users '{"user_id":"user_0003","email":"new3@example.com","display_name":"Ne
 post users '{"user_id":"user_0999","email":"u999@example.com","display_name":null,"status":"active","updated_at":null}'
 sleep 1.2
 
-# The snapshot is indeed stale: without the merge the answer would be wrong.
+# The snapshot is indeed stale: a script reading it would be wrong.
 grep -q '"order_id":"order_0020"' "$M/orders/snapshot.jsonl" ||
-	fail "orders/snapshot.jsonl is not stale: the test would not exercise the merge"
+	fail "orders/snapshot.jsonl is not stale: the test would not exercise current.jsonl"
 grep -q '"order_id":"order_9001"' "$M/orders/snapshot.jsonl" &&
-	fail "orders/snapshot.jsonl already holds the new order: the test would not exercise the merge"
+	fail "orders/snapshot.jsonl already holds the new order: the test would not exercise current.jsonl"
 
 # norm FILE KEY: every line sorted-keys compact, the lines in key order.
 norm() { jq -S -c . "$1" | jq -s -c "sort_by(.$2)[]"; }
@@ -90,8 +90,8 @@ sed -n '3,$p' "$T/orders.sum" | awk '{print $1, $2, $3}' >"$T/orders.sumgot"
 cmp -s "$T/orders.sumwant" "$T/orders.sumgot" ||
 	fail "summary differs from curl's sums: $(diff "$T/orders.sumwant" "$T/orders.sumgot" | head -8)"
 
-# An append-only object has no key to merge on.
-$PY "$Q" "$M" events >/dev/null 2>"$T/err" && fail "query_pandas.py merged events"
+# An append-only object has no key, so no current table.
+$PY "$Q" "$M" events >/dev/null 2>"$T/err" && fail "query_pandas.py read a current table of events"
 assert_eq 2 "$?" "exit status for events"
 assert_contains "$(cat "$T/err")" "no primary key" "message for events"
 $PY "$Q" "$T" orders >/dev/null 2>"$T/err" && fail "query_pandas.py read a directory that is no mount"
